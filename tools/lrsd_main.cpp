@@ -1,1 +1,213 @@
-int main() { return 0; }
+// lrsd: the learner-owned xAPI record store server.
+//
+// Settings come from, in increasing precedence: defaults, a JSON config file
+// (--config / LRS_CONFIG), environment variables, command-line flags.
+#include <boost/asio/signal_set.hpp>
+#include <boost/json.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "lrs/base/encoding.h"
+#include "lrs/http/router.h"
+#include "lrs/http/server.h"
+#include "lrs/store/credential_store.h"
+#include "lrs/store/database.h"
+#include "lrs/store/rocks_statement_store.h"
+
+namespace {
+
+constexpr char kUsage[] = R"(Usage: lrsd [options]
+
+A learner-owned xAPI Learning Record Store (xAPI 1.0.3 and 2.0.0 at /xapi).
+
+Options (each also as an environment variable):
+  --listen HOST:PORT   address to serve on           LRS_LISTEN  (default 127.0.0.1:8080)
+  --data DIR           data directory (RocksDB)      LRS_DATA    (default ./data)
+  --config FILE        JSON configuration file       LRS_CONFIG
+  --threads N          I/O threads (0: one per core) LRS_THREADS (default 0)
+  --quiet              no access log
+  --help               this text
+
+Admin credential: LRS_ADMIN_KEY and LRS_ADMIN_SECRET set it at start. Without
+them, the first start on an empty data directory generates one and prints it
+once.
+
+Config file keys: listen, data, threads, worker_threads, block_cache_mb,
+max_body_bytes, max_statements_per_batch, read_timeout_seconds,
+authority_home_page, access_log.
+)";
+
+struct Settings {
+  std::string listen = "127.0.0.1:8080";
+  std::string data = "./data";
+  std::string config;
+  lrs::http::ServerOptions server;
+  lrs::http::Limits limits;
+  size_t block_cache_mb = 256;
+  std::string authority_home_page = "urn:lrs:credential";
+};
+
+bool ReadConfigFile(const std::string& path, Settings* s) {
+  std::ifstream in(path);
+  if (!in) {
+    std::fprintf(stderr, "lrsd: cannot read config file %s\n", path.c_str());
+    return false;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  boost::json::error_code ec;
+  auto v = boost::json::parse(text.str(), ec);
+  if (ec || !v.is_object()) {
+    std::fprintf(stderr, "lrsd: config file %s is not a JSON object\n", path.c_str());
+    return false;
+  }
+  try {
+    for (const auto& [key, value] : v.get_object()) {
+      if (key == "listen") s->listen = value.as_string();
+      else if (key == "data") s->data = value.as_string();
+      else if (key == "threads") s->server.io_threads = value.to_number<int>();
+      else if (key == "worker_threads") s->server.worker_threads = value.to_number<int>();
+      else if (key == "block_cache_mb") s->block_cache_mb = value.to_number<size_t>();
+      else if (key == "max_body_bytes") s->server.max_body_bytes = s->limits.max_body_bytes = value.to_number<size_t>();
+      else if (key == "max_statements_per_batch") s->limits.max_statements_per_batch = value.to_number<size_t>();
+      else if (key == "read_timeout_seconds") s->server.read_timeout = std::chrono::seconds(value.to_number<int>());
+      else if (key == "authority_home_page") s->authority_home_page = value.as_string();
+      else if (key == "access_log") s->server.access_log = value.as_bool();
+      else {
+        std::fprintf(stderr, "lrsd: config file %s: unknown key \"%s\"\n", path.c_str(),
+                     std::string(key).c_str());
+        return false;
+      }
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "lrsd: config file %s: wrong type of value (%s)\n", path.c_str(), e.what());
+    return false;
+  }
+  return true;
+}
+
+// 0: go on; 1: exit ok (help); 2: usage error.
+int ParseSettings(int argc, char** argv, Settings* s) {
+  std::string listen_flag, data_flag, threads_flag;
+  bool quiet = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&](std::string* out) {
+      if (i + 1 >= argc) return false;
+      *out = argv[++i];
+      return true;
+    };
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      return 1;
+    } else if (arg == "--quiet") {
+      quiet = true;
+    } else if ((arg == "--listen" && value(&listen_flag)) || (arg == "--data" && value(&data_flag)) ||
+               (arg == "--config" && value(&s->config)) || (arg == "--threads" && value(&threads_flag))) {
+    } else {
+      std::fprintf(stderr, "lrsd: unknown or incomplete option %s (see --help)\n", arg.c_str());
+      return 2;
+    }
+  }
+  if (s->config.empty()) {
+    if (const char* c = std::getenv("LRS_CONFIG")) s->config = c;
+  }
+  if (!s->config.empty() && !ReadConfigFile(s->config, s)) return 2;
+  if (const char* e = std::getenv("LRS_LISTEN")) s->listen = e;
+  if (const char* e = std::getenv("LRS_DATA")) s->data = e;
+  if (const char* e = std::getenv("LRS_THREADS")) threads_flag = threads_flag.empty() ? e : threads_flag;
+  if (!listen_flag.empty()) s->listen = listen_flag;
+  if (!data_flag.empty()) s->data = data_flag;
+  if (!threads_flag.empty()) s->server.io_threads = std::atoi(threads_flag.c_str());
+  if (quiet) s->server.access_log = false;
+  size_t colon = s->listen.rfind(':');
+  if (colon == std::string::npos) {
+    std::fprintf(stderr, "lrsd: --listen must be HOST:PORT, got %s\n", s->listen.c_str());
+    return 2;
+  }
+  s->server.host = s->listen.substr(0, colon);
+  if (s->server.host.size() > 2 && s->server.host.front() == '[') {
+    s->server.host = s->server.host.substr(1, s->server.host.size() - 2);
+  }
+  s->server.port = static_cast<uint16_t>(std::atoi(s->listen.c_str() + colon + 1));
+  return 0;
+}
+
+bool SetUpAdmin(lrs::store::CredentialStore& credentials) {
+  lrs::store::Credential admin;
+  admin.name = "operator";
+  admin.scopes = {"all"};
+  const char* key = std::getenv("LRS_ADMIN_KEY");
+  const char* secret = std::getenv("LRS_ADMIN_SECRET");
+  if (key && secret && *key && *secret) {
+    admin.key = key;
+    lrs::Status s = credentials.Put(admin, secret);
+    if (!s.ok()) std::fprintf(stderr, "lrsd: cannot store the admin credential: %s\n", s.message().c_str());
+    return s.ok();
+  }
+  auto empty = credentials.Empty();
+  if (!empty.ok()) return false;
+  if (!*empty) return true;
+  admin.key = lrs::HexEncode(lrs::RandomBytes(12));
+  std::string generated = lrs::Base64UrlEncode(lrs::RandomBytes(24));
+  if (!credentials.Put(admin, generated).ok()) return false;
+  std::printf("lrsd: created the admin credential (shown only now):\n  key:    %s\n  secret: %s\n",
+              admin.key.c_str(), generated.c_str());
+  std::fflush(stdout);
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Settings settings;
+  if (int rc = ParseSettings(argc, argv, &settings); rc != 0) return rc == 1 ? 0 : 2;
+
+  lrs::store::DatabaseOptions db_options;
+  db_options.path = settings.data;
+  db_options.block_cache_bytes = settings.block_cache_mb << 20;
+  auto db = lrs::store::Database::Open(db_options);
+  if (!db.ok()) {
+    std::fprintf(stderr, "lrsd: %s\n", db.status().message().c_str());
+    return 1;
+  }
+  auto statements = lrs::store::RocksStatementStore::Open(db->get());
+  if (!statements.ok()) {
+    std::fprintf(stderr, "lrsd: %s\n", statements.status().message().c_str());
+    return 1;
+  }
+  lrs::store::CredentialStore credentials(db->get());
+  if (!SetUpAdmin(credentials)) return 1;
+
+  lrs::http::Services services;
+  services.statements = statements->get();
+  services.credentials = &credentials;
+  services.limits = settings.limits;
+  services.limits.max_body_bytes = settings.server.max_body_bytes;
+  services.authority_home_page = settings.authority_home_page;
+  lrs::http::Router router(services);
+  lrs::http::Server server(settings.server, &router);
+  if (lrs::Status s = server.Listen(); !s.ok()) {
+    std::fprintf(stderr, "lrsd: %s\n", s.message().c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "lrsd: serving xAPI at http://%s:%u/xapi (data in %s)\n", settings.server.host.c_str(),
+               server.port(), settings.data.c_str());
+
+  boost::asio::io_context signals_io;
+  boost::asio::signal_set signals(signals_io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int sig) {
+    std::fprintf(stderr, "lrsd: signal %d, finishing in-flight requests\n", sig);
+    server.Stop();
+  });
+  std::thread signal_thread([&] { signals_io.run(); });
+  server.Run();
+  signals_io.stop();
+  signal_thread.join();
+  std::fprintf(stderr, "lrsd: stopped\n");
+  return 0;  // stores and the database close in reverse order of creation
+}

@@ -1,1 +1,179 @@
-// placeholder
+#include "lrs/http/server.h"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <cstdio>
+#include <thread>
+#include <vector>
+
+namespace lrs::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+
+class Server::Impl {
+ public:
+  Impl(ServerOptions o, Router* r)
+      : options(std::move(o)), router(r), workers(static_cast<size_t>(options.worker_threads)) {}
+
+  ServerOptions options;
+  Router* router;
+  net::io_context ioc;
+  std::optional<tcp::acceptor> acceptor;
+  net::thread_pool workers;
+  std::atomic<int> in_flight{0};
+  std::atomic<bool> stopping{false};
+
+  void Accept();
+};
+
+namespace {
+
+void LogRequest(const Request& req, const Response& res, std::chrono::steady_clock::time_point start,
+                const std::string& key) {
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - start).count();
+  std::string_view target(req.target().data(), req.target().size());
+  target = target.substr(0, target.find('?'));  // queries may carry personal data
+  std::fprintf(stderr, "%s %.*s %d %.3fms key=%s\n", std::string(req.method_string()).c_str(),
+               static_cast<int>(target.size()), target.data(), res.result_int(), micros / 1000.0,
+               key.empty() ? "-" : key.c_str());
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Server::Impl* server) : stream_(std::move(socket)), server_(server) {}
+
+  void Start() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });
+  }
+
+ private:
+  void Read() {
+    parser_.emplace();
+    parser_->body_limit(server_->options.max_body_bytes);
+    parser_->header_limit(static_cast<uint32_t>(server_->options.max_header_bytes));
+    stream_.expires_after(server_->options.read_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+  }
+
+  void OnRead(beast::error_code ec) {
+    if (ec == bhttp::error::body_limit) return Reject(Status::TooLarge("request body exceeds the limit"));
+    if (ec == bhttp::error::header_limit) return Reject(Status::TooLarge("request headers exceed the limit"));
+    if (ec) return Close();
+    stream_.expires_never();
+    server_->in_flight++;
+    auto start = std::chrono::steady_clock::now();
+    auto req = std::make_shared<Request>(parser_->release());
+    net::post(server_->workers, [self = shared_from_this(), req, start] {
+      std::string key;
+      Response res = self->server_->router->Handle(*req, &key);
+      if (self->server_->options.access_log) LogRequest(*req, res, start, key);
+      if (self->server_->stopping) res.keep_alive(false);
+      auto shared = std::make_shared<Response>(std::move(res));
+      net::post(self->stream_.get_executor(), [self, shared] { self->Write(shared, true); });
+    });
+  }
+
+  // Answers a request that could not be read whole, then closes.
+  void Reject(const Status& s) {
+    Request req;
+    req.version(11);
+    auto res = std::make_shared<Response>(ErrorResponse(req, s, std::nullopt));
+    res->keep_alive(false);
+    server_->in_flight++;
+    Write(res, true);
+  }
+
+  void Write(std::shared_ptr<Response> res, bool counted) {
+    stream_.expires_after(server_->options.read_timeout);
+    bhttp::async_write(stream_, *res, [self = shared_from_this(), res, counted](beast::error_code ec, size_t) {
+      if (counted) self->server_->in_flight--;
+      if (ec || !res->keep_alive() || self->server_->stopping) return self->Close();
+      self->Read();
+    });
+  }
+
+  void Close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  Server::Impl* server_;
+};
+
+}  // namespace
+
+void Server::Impl::Accept() {
+  acceptor->async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (stopping || ec == net::error::operation_aborted) return;
+    } else {
+      std::make_shared<Session>(std::move(socket), this)->Start();
+    }
+    if (!stopping) Accept();
+  });
+}
+
+Server::Server(ServerOptions options, Router* router)
+    : impl_(std::make_unique<Impl>(std::move(options), router)) {}
+
+Server::~Server() {
+  impl_->workers.join();
+}
+
+Status Server::Listen() {
+  beast::error_code ec;
+  auto address = net::ip::make_address(impl_->options.host, ec);
+  if (ec) return Status::InvalidArgument("listen: not an IP address: " + impl_->options.host);
+  tcp::endpoint endpoint(address, impl_->options.port);
+  impl_->acceptor.emplace(impl_->ioc);
+  impl_->acceptor->open(endpoint.protocol(), ec);
+  if (!ec) impl_->acceptor->set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) impl_->acceptor->bind(endpoint, ec);
+  if (!ec) impl_->acceptor->listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status::IoError("listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port) +
+                           ": " + ec.message());
+  }
+  port_ = impl_->acceptor->local_endpoint().port();
+  return Status::Ok();
+}
+
+void Server::Run() {
+  impl_->Accept();
+  int n = impl_->options.io_threads > 0 ? impl_->options.io_threads
+                                        : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  auto guard = net::make_work_guard(impl_->ioc);
+  std::vector<std::thread> threads;
+  for (int i = 1; i < n; ++i) threads.emplace_back([this] { impl_->ioc.run(); });
+  // The calling thread serves too, and wakes for Stop()'s drain.
+  std::thread drainer([this, &guard] {
+    while (!impl_->stopping) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (impl_->in_flight > 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    guard.reset();
+    impl_->ioc.stop();
+  });
+  impl_->ioc.run();
+  for (auto& t : threads) t.join();
+  drainer.join();
+}
+
+void Server::Stop() {
+  if (impl_->stopping.exchange(true)) return;
+  net::post(impl_->ioc, [this] {
+    beast::error_code ec;
+    if (impl_->acceptor) impl_->acceptor->close(ec);
+  });
+}
+
+}  // namespace lrs::http

@@ -16,7 +16,7 @@ enum class Format { kExact, kIds, kCanonical };
 //  - exact: unchanged.
 //  - ids: Agents/identified Groups keep only objectType and their IFI;
 //    anonymous Groups keep objectType and members (each reduced likewise);
-//    Activities keep objectType and id; Verbs keep id; applies to actor,
+//    Activities keep only id (objectType defaults to Activity); Verbs keep id; applies to actor,
 //    object, context.instructor/team, contextActivities, contextAgents,
 //    contextGroups, authority, and inside SubStatements.
 //  - canonical: every language map (verb.display, definition.name,

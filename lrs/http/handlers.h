@@ -1,0 +1,19 @@
+// The endpoint handlers: plain functions of a RequestContext (authenticated,
+// version chosen) to a Response. Each validates its own parameters and names
+// the offending one in its 400.
+#pragma once
+
+#include "lrs/http/message.h"
+#include "lrs/http/router.h"
+
+namespace lrs::http {
+
+Response HandleAbout(const Request& request, std::optional<xapi::Version> version);
+Response HandlePutStatement(RequestContext& ctx, Services& services);
+Response HandlePostStatements(RequestContext& ctx, Services& services);
+Response HandleGetStatements(RequestContext& ctx, Services& services);
+
+// The authority Agent for statements written with `credential`.
+boost::json::value AuthorityFor(const store::Credential& credential, const Services& services);
+
+}  // namespace lrs::http

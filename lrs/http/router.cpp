@@ -1,0 +1,151 @@
+#include "lrs/http/router.h"
+
+#include <exception>
+
+#include "lrs/base/encoding.h"
+#include "lrs/http/alternate_syntax.h"
+#include "lrs/http/handlers.h"
+
+namespace lrs::http {
+
+namespace {
+
+constexpr std::string_view kXapiPrefix = "/xapi";
+
+void AddCors(Response& res) {
+  res.set(bhttp::field::access_control_allow_origin, "*");
+  res.set(bhttp::field::access_control_expose_headers,
+          "ETag, Last-Modified, Content-Type, X-Experience-API-Version, "
+          "X-Experience-API-Consistent-Through");
+}
+
+Response Preflight(const Request& req) {
+  Response res{bhttp::status::no_content, req.version()};
+  AddCors(res);
+  res.set(bhttp::field::access_control_allow_methods, "GET, HEAD, PUT, POST, DELETE, OPTIONS");
+  res.set(bhttp::field::access_control_allow_headers,
+          "Authorization, Content-Type, If-Match, If-None-Match, X-Experience-API-Version, "
+          "X-Experience-API-Consistent-Through, Accept-Language");
+  res.set(bhttp::field::access_control_max_age, "86400");
+  return res;
+}
+
+// Parses "Basic base64(key:secret)". Unauthorized for anything else.
+Result<store::Credential> Authenticate(const Request& req, store::CredentialStore& credentials) {
+  auto it = req.find(bhttp::field::authorization);
+  if (it == req.end()) return Status::Unauthorized("authentication required");
+  std::string_view value(it->value().data(), it->value().size());
+  constexpr std::string_view kBasic = "Basic ";
+  if (value.size() <= kBasic.size() || !std::equal(kBasic.begin(), kBasic.end(), value.begin(),
+                                                   [](char a, char b) {
+                                                     return std::tolower(a) == std::tolower(b);
+                                                   })) {
+    return Status::Unauthorized("Authorization: only HTTP Basic is supported");
+  }
+  auto decoded = Base64Decode(value.substr(kBasic.size()));
+  size_t colon = decoded ? decoded->find(':') : std::string::npos;
+  if (colon == std::string::npos) return Status::Unauthorized("Authorization: malformed Basic credentials");
+  return credentials.Authenticate(std::string_view(*decoded).substr(0, colon),
+                                  std::string_view(*decoded).substr(colon + 1));
+}
+
+bool AllowedToRead(const store::Credential& c) {
+  return c.HasScope("all") || c.HasScope("all/read") || c.HasScope("statements/read") ||
+         c.HasScope("statements/read/mine");
+}
+
+bool AllowedToWrite(const store::Credential& c) {
+  return c.HasScope("all") || c.HasScope("statements/write");
+}
+
+}  // namespace
+
+Response Router::Handle(Request& req, std::string* credential_key) {
+  std::optional<xapi::Version> version;
+  Response res;
+  try {
+    if (req.method() == bhttp::verb::options) {
+      res = Preflight(req);
+    } else {
+      std::string_view target(req.target().data(), req.target().size());
+      size_t q = target.find('?');
+      std::string path(target.substr(0, q));
+      auto params = QueryParams::Parse(q == std::string_view::npos ? "" : target.substr(q + 1));
+      if (!params.ok()) {
+        res = ErrorResponse(req, params.status(), std::nullopt);
+      } else {
+        RequestContext ctx{req, std::move(path), std::move(*params), xapi::Version::k103, {}, false};
+        res = [&]() -> Response {
+          if (ctx.request.method() == bhttp::verb::post && ctx.params.Find("method")) {
+            Status s = RewriteAlternateRequest(ctx);
+            if (!s.ok()) return ErrorResponse(req, s, std::nullopt);
+          }
+          auto header = req.find("X-Experience-API-Version");
+          if (header != req.end()) {
+            version = xapi::ParseVersionHeader(std::string_view(header->value().data(), header->value().size()));
+          }
+          if (ctx.path == "/xapi/about" || ctx.path == "/xapi/about/") {
+            return HandleAbout(req, version);
+          }
+          auto who = Authenticate(req, *services_.credentials);
+          if (!who.ok()) return ErrorResponse(req, who.status(), version);
+          *credential_key = who->key;
+          ctx.credential = std::move(*who);
+          if (header == req.end()) {
+            return ErrorResponse(req, Status::InvalidArgument("X-Experience-API-Version header is required"),
+                                 std::nullopt);
+          }
+          if (!version) {
+            return ErrorResponse(req, Status::InvalidArgument(
+                "X-Experience-API-Version: unsupported version '" + std::string(header->value()) + "'"),
+                std::nullopt);
+          }
+          if (ctx.alternate && *version != xapi::Version::k103) {
+            return ErrorResponse(req, Status::InvalidArgument(
+                "method: the alternate request syntax is not part of xAPI 2.0.0"), version);
+          }
+          ctx.version = *version;
+          return Dispatch(ctx);
+        }();
+      }
+    }
+  } catch (const std::exception& e) {
+    res = ErrorResponse(req, Status::Internal("internal error"), version);
+  }
+  AddCors(res);
+  if (req.method() == bhttp::verb::head) {
+    // HEAD answers like GET with the body left out but its length kept.
+    auto length = res.body().size();
+    res.body().clear();
+    res.content_length(length);
+  }
+  res.keep_alive(req.keep_alive());
+  return res;
+}
+
+Response Router::Dispatch(RequestContext& ctx) {
+  const Request& req = ctx.request;
+  if (ctx.path == "/xapi/statements" || ctx.path == "/xapi/statements/") {
+    switch (req.method()) {
+      case bhttp::verb::put:
+      case bhttp::verb::post:
+        if (!AllowedToWrite(ctx.credential)) {
+          return ErrorResponse(req, Status::Forbidden("this credential may not write statements"), ctx.version);
+        }
+        return req.method() == bhttp::verb::put ? HandlePutStatement(ctx, services_)
+                                                : HandlePostStatements(ctx, services_);
+      case bhttp::verb::get:
+      case bhttp::verb::head:
+        if (!AllowedToRead(ctx.credential)) {
+          return ErrorResponse(req, Status::Forbidden("this credential may not read statements"), ctx.version);
+        }
+        return HandleGetStatements(ctx, services_);
+      default:
+        return ErrorResponse(req, Status::InvalidArgument("method not allowed on /xapi/statements"), ctx.version);
+    }
+  }
+  (void)kXapiPrefix;
+  return ErrorResponse(req, Status::NotFound("no resource at " + ctx.path), ctx.version);
+}
+
+}  // namespace lrs::http

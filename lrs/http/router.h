@@ -1,0 +1,44 @@
+// Router: one request in, one response out. It applies what every endpoint
+// shares, in this order: CORS preflight, the 1.0.3 alternate request syntax,
+// the X-Experience-API-Version header, authentication and scopes; then calls
+// the endpoint's handler and adds the CORS and version headers. It never
+// throws: an unexpected exception becomes a 500 that names no internals.
+#pragma once
+
+#include <string>
+
+#include "lrs/http/message.h"
+#include "lrs/store/credential_store.h"
+#include "lrs/store/statement_store.h"
+
+namespace lrs::http {
+
+struct Limits {
+  size_t max_body_bytes = 64u << 20;
+  size_t max_statements_per_batch = 10000;
+  size_t max_query_limit = 500;  // limit=0 means this
+};
+
+// What the handlers work with. The pointers are owned by lrsd's main and
+// outlive every request.
+struct Services {
+  store::StatementStore* statements = nullptr;
+  store::CredentialStore* credentials = nullptr;
+  Limits limits;
+  // account.homePage of the authority Agent written into statements.
+  std::string authority_home_page = "urn:lrs:credential";
+};
+
+class Router {
+ public:
+  explicit Router(Services services) : services_(std::move(services)) {}
+
+  // `credential_key` receives the authenticated key (for the access log).
+  Response Handle(Request& request, std::string* credential_key);
+
+ private:
+  Response Dispatch(RequestContext& ctx);
+  Services services_;
+};
+
+}  // namespace lrs::http

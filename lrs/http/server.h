@@ -1,0 +1,53 @@
+// Server: the Beast listener and its sessions (after Beast's advanced server
+// example). I/O threads only read and write; each complete request is handed
+// to a worker pool, because handlers block on the store (a durable write
+// waits for fsync) and many requests waiting together is what lets the
+// store's group commit share one fsync among them.
+//
+// Stop() stops accepting, lets in-flight requests finish and be answered
+// (up to a grace period), then returns Run().
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "lrs/base/status.h"
+#include "lrs/http/router.h"
+
+namespace lrs::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;  // 0 picks a free port
+  int io_threads = 0;      // 0: one per core
+  int worker_threads = 64;
+  size_t max_body_bytes = 64u << 20;
+  size_t max_header_bytes = 64u << 10;
+  std::chrono::seconds read_timeout{30};
+  bool access_log = true;
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, Router* router);
+  ~Server();
+
+  // Binds and listens. After it returns ok, port() is the bound port.
+  Status Listen();
+  uint16_t port() const { return port_; }
+  // Serves until Stop(); blocks the calling thread.
+  void Run();
+  // Safe to call from any thread or a signal-watching thread.
+  void Stop();
+
+  class Impl;  // public only so the session type in server.cpp can name it
+
+ private:
+  std::unique_ptr<Impl> impl_;
+  uint16_t port_ = 0;
+};
+
+}  // namespace lrs::http

@@ -1,0 +1,152 @@
+// GET and HEAD /xapi/statements: one statement by statementId or
+// voidedStatementId, or a query answered as a StatementResult with a `more`
+// link. A `more` link carries the original query and a cursor (the next
+// sequence number and the consistent-through bound of the first page), so
+// paging is stable while writes continue: later statements never shift it.
+#include <boost/json.hpp>
+#include <set>
+
+#include "lrs/base/clock.h"
+#include "lrs/http/handlers.h"
+#include "lrs/http/statement_query.h"
+#include "lrs/xapi/format.h"
+#include "lrs/xapi/multipart.h"
+
+namespace lrs::http {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view kBoundary = "xapi-4f5e7c0b2d9a41c6b8e3";
+
+struct OutputOptions {
+  xapi::Format format = xapi::Format::kExact;
+  std::vector<std::string> languages;
+  bool attachments = false;
+};
+
+// Formats one stored statement; exact output is the stored text as is.
+std::string Render(const std::string& stored, const OutputOptions& o) {
+  if (o.format == xapi::Format::kExact) return stored;
+  json::value v = json::parse(stored);
+  xapi::ApplyFormat(v, o.format, o.languages);
+  return json::serialize(v);
+}
+
+// The sha2 of every attachment of these statements whose content is stored.
+std::vector<xapi::Attachment> AttachmentsOf(const std::vector<const std::string*>& statements,
+                                            store::StatementStore& store) {
+  std::vector<xapi::Attachment> out;
+  std::set<std::string> seen;
+  for (const std::string* text : statements) {
+    json::value v = json::parse(*text);
+    auto it = v.get_object().find("attachments");
+    if (it == v.get_object().end() || !it->value().is_array()) continue;
+    for (const auto& a : it->value().get_array()) {
+      std::string sha2(a.at("sha2").as_string());
+      if (!seen.insert(sha2).second) continue;
+      auto content = store.GetAttachment(sha2);
+      if (!content.ok()) continue;  // fileUrl-only attachments have no content here
+      out.push_back({std::string(a.at("contentType").as_string()), sha2, std::move(*content)});
+    }
+  }
+  return out;
+}
+
+Response Finish(RequestContext& ctx, Services& services, std::string json_body,
+                const std::vector<const std::string*>& statements, const OutputOptions& o,
+                Micros last_modified) {
+  Response res;
+  if (o.attachments) {
+    auto attachments = AttachmentsOf(statements, *services.statements);
+    res = JsonResponse(ctx, bhttp::status::ok,
+                       xapi::BuildMultipart(kBoundary, json_body, attachments));
+    res.set(bhttp::field::content_type, "multipart/mixed; boundary=" + std::string(kBoundary));
+  } else {
+    res = JsonResponse(ctx, bhttp::status::ok, std::move(json_body));
+  }
+  uint64_t through = services.statements->ConsistentThroughSeq();
+  Micros through_time = through ? store::SeqToStoredMicros(through) : NowMicros();
+  res.set("X-Experience-API-Consistent-Through", FormatTimestampMillis(through_time));
+  if (ctx.version == xapi::Version::k200 || last_modified > 0) {
+    std::time_t t = static_cast<std::time_t>((last_modified > 0 ? last_modified : through_time) / 1000000);
+    char buf[64];
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    res.set(bhttp::field::last_modified, buf);
+  }
+  return res;
+}
+
+Result<OutputOptions> ReadOutputOptions(const RequestContext& ctx) {
+  OutputOptions o;
+  if (const std::string* f = ctx.params.Find("format")) {
+    if (*f == "exact") o.format = xapi::Format::kExact;
+    else if (*f == "ids") o.format = xapi::Format::kIds;
+    else if (*f == "canonical") o.format = xapi::Format::kCanonical;
+    else return Status::InvalidArgument("format: must be ids, exact or canonical");
+  }
+  if (const std::string* a = ctx.params.Find("attachments")) {
+    if (*a != "true" && *a != "false") return Status::InvalidArgument("attachments: must be true or false");
+    o.attachments = *a == "true";
+  }
+  auto lang = ctx.request.find(bhttp::field::accept_language);
+  if (lang != ctx.request.end()) o.languages = xapi::ParseAcceptLanguage(lang->value());
+  return o;
+}
+
+Response GetOne(RequestContext& ctx, Services& services, const OutputOptions& o, bool voided) {
+  const std::string& text = *ctx.params.Find(voided ? "voidedStatementId" : "statementId");
+  auto id = ParseUuid(text);
+  if (!id) {
+    return ErrorResponse(ctx.request, Status::InvalidArgument(
+        std::string(voided ? "voidedStatementId" : "statementId") + ": not a UUID"), ctx.version);
+  }
+  auto found = services.statements->Get(*id, voided);
+  if (!found.ok()) return ErrorResponse(ctx.request, found.status(), ctx.version);
+  std::string body = Render(found->json, o);
+  return Finish(ctx, services, std::move(body), {&found->json}, o,
+                store::SeqToStoredMicros(found->seq));
+}
+
+}  // namespace
+
+Response HandleGetStatements(RequestContext& ctx, Services& services) {
+  const Request& req = ctx.request;
+  std::optional<MoreCursor> cursor;
+  if (Status s = ExpandMore(&ctx.params, &cursor); !s.ok()) return ErrorResponse(req, s, ctx.version);
+  auto parsed = ParseStatementQuery(ctx.params, services.limits.max_query_limit);
+  if (!parsed.ok()) return ErrorResponse(req, parsed.status(), ctx.version);
+  if (cursor) ApplyCursor(*cursor, &parsed->query);
+  auto o = ReadOutputOptions(ctx);
+  if (!o.ok()) return ErrorResponse(req, o.status(), ctx.version);
+  if (parsed->single == SingleLookup::kStatementId) return GetOne(ctx, services, *o, false);
+  if (parsed->single == SingleLookup::kVoidedStatementId) return GetOne(ctx, services, *o, true);
+
+  if (!parsed->query.max_seq_fixed) {
+    parsed->query.store.max_seq = std::min(parsed->query.store.max_seq,
+                                           services.statements->ConsistentThroughSeq());
+  }
+  auto page = services.statements->Query(parsed->query.store);
+  if (!page.ok()) return ErrorResponse(req, page.status(), ctx.version);
+
+  std::string body = "{\"statements\":[";
+  std::vector<const std::string*> texts;
+  for (size_t i = 0; i < page->statements.size(); ++i) {
+    if (i) body += ',';
+    body += Render(page->statements[i].json, *o);
+    texts.push_back(&page->statements[i].json);
+  }
+  body += "],\"more\":";
+  if (page->next_seq) {
+    body += json::serialize(json::value(MoreUrl(parsed->query, *page->next_seq)));
+  } else {
+    body += "\"\"";
+  }
+  body += '}';
+  return Finish(ctx, services, std::move(body), texts, *o, 0);
+}
+
+}  // namespace lrs::http

@@ -1,0 +1,90 @@
+// PUT and POST /xapi/statements.
+#include <boost/json.hpp>
+
+#include "lrs/http/handlers.h"
+#include "lrs/http/statement_body.h"
+#include "lrs/xapi/agent.h"
+#include "lrs/xapi/prepare.h"
+
+namespace lrs::http {
+
+namespace json = boost::json;
+
+boost::json::value AuthorityFor(const store::Credential& credential, const Services& services) {
+  json::object agent{{"objectType", "Agent"},
+                     {"account", json::object{{"homePage", services.authority_home_page},
+                                              {"name", credential.key}}}};
+  if (!credential.name.empty()) agent["name"] = credential.name;
+  return agent;
+}
+
+namespace {
+
+Status OnlyParams(const QueryParams& params, std::initializer_list<std::string_view> allowed) {
+  for (const auto& [name, value] : params.items()) {
+    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+      return Status::InvalidArgument(name + ": not a parameter of this request");
+    }
+    if (params.Count(name) > 1) return Status::InvalidArgument(name + ": given more than once");
+  }
+  return Status::Ok();
+}
+
+// Prepares and stores the statements; returns their ids in order.
+Result<store::InsertOutcome> Store(RequestContext& ctx, Services& services, StatementBody body) {
+  json::value authority = AuthorityFor(ctx.credential, services);
+  std::vector<store::NewStatement> batch;
+  batch.reserve(body.statements.size());
+  for (auto& s : body.statements) {
+    store::NewStatement n;
+    n.id = xapi::PrepareStatement(s, ctx.version, authority);
+    n.partition = xapi::IfiKey(s.at("actor")).value_or("");
+    n.statement = std::move(s);
+    batch.push_back(std::move(n));
+  }
+  return services.statements->Insert(std::move(batch), std::move(body.attachments));
+}
+
+}  // namespace
+
+Response HandlePutStatement(RequestContext& ctx, Services& services) {
+  const Request& req = ctx.request;
+  if (Status s = OnlyParams(ctx.params, {"statementId"}); !s.ok()) return ErrorResponse(req, s, ctx.version);
+  const std::string* id = ctx.params.Find("statementId");
+  if (!id) return ErrorResponse(req, Status::InvalidArgument("statementId: required for PUT"), ctx.version);
+  auto uuid = ParseUuid(*id);
+  if (!uuid) return ErrorResponse(req, Status::InvalidArgument("statementId: not a UUID"), ctx.version);
+
+  auto body = ReadStatementBody(ctx, 1);
+  if (!body.ok()) return ErrorResponse(req, body.status(), ctx.version);
+  if (body->was_array) {
+    return ErrorResponse(req, Status::InvalidArgument("request body: PUT takes one statement, not an array"),
+                         ctx.version);
+  }
+  json::object& s = body->statements.front();
+  if (auto given = s.find("id"); given != s.end()) {
+    auto given_id = ParseUuid(given->value().as_string());
+    if (!given_id || *given_id != *uuid) {
+      return ErrorResponse(req, Status::InvalidArgument("statement.id: differs from the statementId parameter"),
+                           ctx.version);
+    }
+  }
+  s["id"] = FormatUuid(*uuid);
+  auto stored = Store(ctx, services, std::move(*body));
+  if (!stored.ok()) return ErrorResponse(req, stored.status(), ctx.version);
+  return EmptyResponse(ctx, bhttp::status::no_content);
+}
+
+Response HandlePostStatements(RequestContext& ctx, Services& services) {
+  const Request& req = ctx.request;
+  if (Status s = OnlyParams(ctx.params, {}); !s.ok()) return ErrorResponse(req, s, ctx.version);
+  auto body = ReadStatementBody(ctx, services.limits.max_statements_per_batch);
+  if (!body.ok()) return ErrorResponse(req, body.status(), ctx.version);
+  auto stored = Store(ctx, services, std::move(*body));
+  if (!stored.ok()) return ErrorResponse(req, stored.status(), ctx.version);
+  json::array ids;
+  for (auto& id : stored->ids) ids.emplace_back(id);
+  return JsonResponse(ctx, bhttp::status::ok, json::serialize(ids));
+}
+
+}  // namespace lrs::http

@@ -1,0 +1,71 @@
+#include "lrs/store/keys.h"
+
+namespace lrs::store::keys {
+
+namespace {
+std::string Tagged(char tag, std::string_view rest) {
+  std::string k(1, tag);
+  k.append(rest);
+  return k;
+}
+}  // namespace
+
+std::string Statement(uint64_t part, uint64_t seq) {
+  std::string k(1, 'S');
+  PutBigEndian64(&k, part);
+  PutBigEndian64(&k, seq);
+  return k;
+}
+
+std::string IdIndex(const Uuid& id) { return Tagged('I', UuidBytes(id)); }
+
+std::string StoredOrder(uint64_t seq) {
+  std::string k(1, 'O');
+  PutBigEndian64(&k, seq);
+  return k;
+}
+
+std::string TermPrefix(const xapi::Term& term) {
+  std::string k(1, 'X');
+  k.push_back(static_cast<char>(term.kind));
+  k.append(Sha256(term.value).substr(0, 16));
+  return k;
+}
+
+std::string TermIndex(std::string_view term_prefix, uint64_t seq) {
+  std::string k(term_prefix);
+  PutBigEndian64(&k, seq);
+  return k;
+}
+
+std::string Terms(const Uuid& id) { return Tagged('T', UuidBytes(id)); }
+std::string Voided(const Uuid& id) { return Tagged('V', UuidBytes(id)); }
+std::string RefTarget(const Uuid& target, const Uuid& referrer) {
+  return Tagged('R', UuidBytes(target) + UuidBytes(referrer));
+}
+std::string RefTargetPrefix(const Uuid& target) { return Tagged('R', UuidBytes(target)); }
+std::string Partition(std::string_view name) { return Tagged('P', Sha256(name).substr(0, 16)); }
+std::string Attachment(std::string_view sha2_raw) { return Tagged('A', sha2_raw); }
+std::string Credential(std::string_view key) { return Tagged('K', key); }
+std::string Meta(std::string_view name) { return Tagged('M', name); }
+
+std::string Location(uint64_t part, uint64_t seq, bool voiding) {
+  std::string v;
+  PutBigEndian64(&v, part);
+  PutBigEndian64(&v, seq);
+  v.push_back(voiding ? 1 : 0);
+  return v;
+}
+
+ParsedLocation ParseLocation(std::string_view v) {
+  return {GetBigEndian64(v), GetBigEndian64(v.substr(8)), v[16] != 0};
+}
+
+std::string PartAndId(uint64_t part, const Uuid& id) {
+  std::string v;
+  PutBigEndian64(&v, part);
+  v.append(UuidBytes(id));
+  return v;
+}
+
+}  // namespace lrs::store::keys

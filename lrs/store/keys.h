@@ -1,0 +1,53 @@
+// The RocksDB key layout (docs/STORAGE.md explains the why). Every key starts
+// with a one-byte table tag; integers are big-endian so byte order is numeric
+// order. Statements are keyed by partition first, so a learner's record is one
+// contiguous range.
+//
+//   'S' part(8) seq(8)            -> statement JSON as stored
+//   'I' uuid(16)                  -> part(8) seq(8) flags(1)   id index
+//   'O' seq(8)                    -> part(8) uuid(16)           stored order (unvoided)
+//   'X' kind(1) hash(16) seq(8)   -> part(8) uuid(16)           filter term index
+//   'T' uuid(16)                  -> kind(1) hash(16) ...       a statement's terms
+//   'V' uuid(16)                  -> voiding uuid(16)           voided marker
+//   'R' target(16) uuid(16)       -> ""                         StatementRef targets
+//   'P' hash(16)                  -> part(8) name               partition by name
+//   'A' sha256(32)                -> attachment content
+//   'K' key                       -> credential JSON
+//   'M' name                      -> metadata (counters, store id)
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "lrs/base/encoding.h"
+#include "lrs/xapi/terms.h"
+
+namespace lrs::store::keys {
+
+std::string Statement(uint64_t part, uint64_t seq);
+std::string IdIndex(const Uuid& id);
+std::string StoredOrder(uint64_t seq);
+// The 17-byte term prefix: kind + first 16 bytes of SHA-256(value).
+std::string TermPrefix(const xapi::Term& term);
+std::string TermIndex(std::string_view term_prefix, uint64_t seq);
+std::string Terms(const Uuid& id);
+std::string Voided(const Uuid& id);
+std::string RefTarget(const Uuid& target, const Uuid& referrer);
+std::string RefTargetPrefix(const Uuid& target);
+std::string Partition(std::string_view name);
+std::string Attachment(std::string_view sha2_raw);
+std::string Credential(std::string_view key);
+std::string Meta(std::string_view name);
+
+// Values.
+std::string Location(uint64_t part, uint64_t seq, bool voiding);  // 'I' value
+struct ParsedLocation {
+  uint64_t part;
+  uint64_t seq;
+  bool voiding;
+};
+ParsedLocation ParseLocation(std::string_view v);  // v.size() >= 17
+std::string PartAndId(uint64_t part, const Uuid& id);  // 'O' and 'X' values
+
+}  // namespace lrs::store::keys

@@ -1,0 +1,53 @@
+// RocksStatementStore: StatementStore on RocksDB, with the key layout of
+// keys.h.
+//
+// Writes go through a LevelDB-style writer queue: concurrent Insert calls
+// line up, the one at the front becomes the leader, stages the requests of
+// everyone queued behind it into one WriteBatch (checking each request's ids
+// against the store and against earlier requests of the same group), writes
+// it with one WAL fsync, and wakes the others. Only the leader writes, so
+// sequence numbers are committed in order and ConsistentThroughSeq is simply
+// the last committed one.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+
+#include "lrs/store/database.h"
+#include "lrs/store/statement_store.h"
+
+namespace lrs::store {
+
+class RocksStatementStore : public StatementStore {
+ public:
+  // `db` must outlive the store.
+  static Result<std::unique_ptr<RocksStatementStore>> Open(Database* db);
+
+  Result<InsertOutcome> Insert(std::vector<NewStatement> statements,
+                               std::vector<AttachmentContent> attachments) override;
+  Result<StoredStatement> Get(const Uuid& id, bool voided) override;
+  Result<QueryPage> Query(const StatementQuery& query) override;
+  Result<std::string> GetAttachment(const std::string& sha2) override;
+  uint64_t ConsistentThroughSeq() override { return committed_seq_.load(); }
+
+ private:
+  struct Writer;
+  class GroupStager;
+  friend class GroupStager;
+
+  explicit RocksStatementStore(Database* db) : db_(db) {}
+  void LeadGroup(std::unique_lock<std::mutex>& lock);
+
+  Database* db_;
+  std::mutex mu_;
+  std::deque<Writer*> writers_;  // guarded by mu_; front is the leader
+  // Touched only by the leader (one at a time, by the queue discipline).
+  uint64_t last_seq_ = 0;
+  uint64_t next_partition_ = 1;
+  std::atomic<uint64_t> committed_seq_{0};
+};
+
+}  // namespace lrs::store

@@ -1,0 +1,226 @@
+#include "lrs/store/statement_stager.h"
+
+#include <algorithm>
+
+#include "lrs/base/clock.h"
+#include "lrs/store/keys.h"
+#include "lrs/xapi/format.h"
+
+namespace lrs::store {
+
+namespace json = boost::json;
+
+namespace {
+// Replays one batch into another (RocksDB has no public batch append).
+class AppendTo : public rocksdb::WriteBatch::Handler {
+ public:
+  explicit AppendTo(rocksdb::WriteBatch* out) : out_(out) {}
+  rocksdb::Status PutCF(uint32_t, const rocksdb::Slice& k, const rocksdb::Slice& v) override {
+    return out_->Put(k, v);
+  }
+  rocksdb::Status DeleteCF(uint32_t, const rocksdb::Slice& k) override { return out_->Delete(k); }
+
+ private:
+  rocksdb::WriteBatch* out_;
+};
+}  // namespace
+
+std::optional<Uuid> StatementRefTarget(const json::object& statement) {
+  auto it = statement.find("object");
+  if (it == statement.end() || !it->value().is_object()) return std::nullopt;
+  const auto& o = it->value().get_object();
+  auto type = o.find("objectType");
+  if (type == o.end() || !type->value().is_string() || type->value().get_string() != "StatementRef") {
+    return std::nullopt;
+  }
+  auto id = o.find("id");
+  if (id == o.end() || !id->value().is_string()) return std::nullopt;
+  return ParseUuid(id->value().get_string());
+}
+
+bool IsVoidingStatement(const json::object& statement) {
+  auto verb = statement.find("verb");
+  if (verb == statement.end() || !verb->value().is_object()) return false;
+  const auto& v = verb->value().get_object();
+  auto id = v.find("id");
+  return id != v.end() && id->value().is_string() && id->value().get_string() == kVoidedVerb &&
+         StatementRefTarget(statement).has_value();
+}
+
+Result<std::optional<StatementStager::Known>> StatementStager::Lookup(const std::string& raw_id,
+                                                                      const Pending& p) {
+  if (auto it = p.known.find(raw_id); it != p.known.end()) return std::optional<Known>(it->second);
+  if (auto it = known_.find(raw_id); it != known_.end()) return std::optional<Known>(it->second);
+  Uuid id;
+  std::copy(raw_id.begin(), raw_id.end(), id.begin());
+  auto loc = db_->Get(keys::IdIndex(id));
+  if (!loc.ok()) return loc.status();
+  if (!loc->has_value()) return std::optional<Known>();
+  auto where = keys::ParseLocation(**loc);
+  Known k{where.part, where.seq, where.voiding, {}, {}};
+  auto body = db_->Get(keys::Statement(where.part, where.seq));
+  if (!body.ok()) return body.status();
+  if (!body->has_value()) return Status::Internal("id index points at a missing statement");
+  k.json = std::move(**body);
+  auto terms = db_->Get(keys::Terms(id));
+  if (!terms.ok()) return terms.status();
+  if (terms->has_value()) k.terms = std::move(**terms);
+  return std::optional<Known>(std::move(k));
+}
+
+Result<bool> StatementStager::IsVoided(const std::string& raw_id, const Pending& p) {
+  if (auto it = p.voided.find(raw_id); it != p.voided.end()) return it->second;
+  if (auto it = voided_.find(raw_id); it != voided_.end()) return it->second;
+  Uuid id;
+  std::copy(raw_id.begin(), raw_id.end(), id.begin());
+  auto v = db_->Get(keys::Voided(id));
+  if (!v.ok()) return v.status();
+  return v->has_value();
+}
+
+Result<uint64_t> StatementStager::PartitionId(const std::string& name, Pending& p) {
+  if (auto it = p.partitions.find(name); it != p.partitions.end()) return it->second;
+  if (auto it = partitions_.find(name); it != partitions_.end()) return it->second;
+  auto v = db_->Get(keys::Partition(name));
+  if (!v.ok()) return v.status();
+  uint64_t id;
+  if (v->has_value()) {
+    id = GetBigEndian64(**v);
+  } else {
+    id = p.next_partition++;
+    std::string value;
+    PutBigEndian64(&value, id);
+    value.append(name);
+    p.batch.Put(keys::Partition(name), value);
+  }
+  p.partitions[name] = id;
+  return id;
+}
+
+// Voiding removes the target from every query index; the statement itself
+// stays, reachable by voidedStatementId. A target not stored yet is marked,
+// so it arrives already voided.
+Status StatementStager::ApplyVoid(const Uuid& target, const Uuid& voider, Pending& p) {
+  std::string raw = UuidBytes(target);
+  auto voided = IsVoided(raw, p);
+  if (!voided.ok()) return voided.status();
+  if (*voided) return Status::Ok();
+  auto known = Lookup(raw, p);
+  if (!known.ok()) return known.status();
+  if (known->has_value()) {
+    const Known& k = **known;
+    // A voiding statement cannot be voided; the new statement is kept as a
+    // plain reference (validation already rejected it where the spec says so).
+    if (k.voiding) return Status::Ok();
+    p.batch.Delete(keys::StoredOrder(k.seq));
+    for (size_t i = 0; i + 17 <= k.terms.size(); i += 17) {
+      p.batch.Delete(keys::TermIndex(std::string_view(k.terms).substr(i, 17), k.seq));
+    }
+  }
+  p.batch.Put(keys::Voided(target), UuidBytes(voider));
+  p.voided[raw] = true;
+  return Status::Ok();
+}
+
+Status StatementStager::StageOne(NewStatement& s, Pending& p, InsertOutcome& out) {
+  std::string raw_id = UuidBytes(s.id);
+  std::string id_text = FormatUuid(s.id);
+  auto existing = Lookup(raw_id, p);
+  if (!existing.ok()) return existing.status();
+  if (existing->has_value()) {
+    json::error_code ec;
+    json::value stored = json::parse((*existing)->json, ec);
+    if (ec || !xapi::SameStatement(json::value(s.statement), stored)) {
+      return Status::Conflict("statement " + id_text +
+                              " already exists with different content; statements are immutable");
+    }
+    out.ids.push_back(id_text);
+    return Status::Ok();
+  }
+
+  auto part = PartitionId(s.partition, p);
+  if (!part.ok()) return part.status();
+  uint64_t now_seq = static_cast<uint64_t>(NowMicros() / 1000) * 1000;
+  uint64_t seq = std::max(p.last_seq + 1, now_seq);
+  p.last_seq = seq;
+  std::string stored = FormatTimestampMillis(SeqToStoredMicros(seq));
+  s.statement["stored"] = stored;
+  if (!s.statement.contains("timestamp")) s.statement["timestamp"] = stored;
+
+  bool voiding = IsVoidingStatement(s.statement);
+  auto target = StatementRefTarget(s.statement);
+  if (voiding) LRS_RETURN_IF_ERROR(ApplyVoid(*target, s.id, p));
+
+  // Terms: its own, plus those of a referenced statement (a statement that
+  // targets another matches the filters its target matches).
+  std::string terms;
+  for (const auto& t : xapi::ExtractTerms(json::value(s.statement))) terms += keys::TermPrefix(t);
+  if (target) {
+    auto ref = Lookup(UuidBytes(*target), p);
+    if (!ref.ok()) return ref.status();
+    if (ref->has_value()) {
+      const std::string& inherited = (*ref)->terms;
+      for (size_t i = 0; i + 17 <= inherited.size(); i += 17) {
+        std::string_view t = std::string_view(inherited).substr(i, 17);
+        bool dup = false;
+        for (size_t j = 0; j + 17 <= terms.size() && !dup; j += 17) {
+          dup = std::string_view(terms).substr(j, 17) == t;
+        }
+        if (!dup) terms.append(t);
+      }
+    }
+    p.batch.Put(keys::RefTarget(*target, s.id), "");
+  }
+
+  std::string body = json::serialize(s.statement);
+  p.batch.Put(keys::Statement(*part, seq), body);
+  p.batch.Put(keys::IdIndex(s.id), keys::Location(*part, seq, voiding));
+  p.batch.Put(keys::Terms(s.id), terms);
+  auto voided = IsVoided(raw_id, p);
+  if (!voided.ok()) return voided.status();
+  if (!*voided) {
+    std::string where = keys::PartAndId(*part, s.id);
+    p.batch.Put(keys::StoredOrder(seq), where);
+    for (size_t i = 0; i + 17 <= terms.size(); i += 17) {
+      p.batch.Put(keys::TermIndex(std::string_view(terms).substr(i, 17), seq), where);
+    }
+  }
+  p.known[raw_id] = Known{*part, seq, voiding, std::move(body), std::move(terms)};
+  out.ids.push_back(id_text);
+  return Status::Ok();
+}
+
+Result<InsertOutcome> StatementStager::StageRequest(
+    std::vector<NewStatement>& statements, const std::vector<AttachmentContent>& attachments) {
+  Pending p;
+  p.last_seq = *last_seq_;
+  p.next_partition = *next_partition_;
+  InsertOutcome out;
+  for (auto& s : statements) LRS_RETURN_IF_ERROR(StageOne(s, p, out));
+  for (const auto& a : attachments) {
+    auto raw = HexDecode(a.sha2);
+    if (!raw || raw->size() != 32) return Status::InvalidArgument("attachment sha2: not a SHA-256");
+    p.batch.Put(keys::Attachment(*raw), a.content);
+  }
+  // Success: the request joins the group.
+  AppendTo append(&group_);
+  LRS_RETURN_IF_ERROR(FromRocks(p.batch.Iterate(&append)));
+  for (auto& [k, v] : p.known) known_[k] = std::move(v);
+  for (auto& [k, v] : p.voided) voided_[k] = v;
+  for (auto& [k, v] : p.partitions) partitions_[k] = v;
+  *last_seq_ = p.last_seq;
+  *next_partition_ = p.next_partition;
+  return out;
+}
+
+rocksdb::WriteBatch* StatementStager::Finish() {
+  std::string v;
+  PutBigEndian64(&v, *last_seq_);
+  group_.Put(keys::Meta("last_seq"), v);
+  v.clear();
+  PutBigEndian64(&v, *next_partition_);
+  group_.Put(keys::Meta("next_partition"), v);
+  return &group_;
+}
+
+}  // namespace lrs::store

@@ -1,0 +1,72 @@
+// StatementStager: turns the statements of one write group into RocksDB
+// operations. Internal to RocksStatementStore's leader; not thread-safe.
+//
+// It sees the store as it is plus everything staged earlier in the same group
+// (a group holds several client requests), so a request may void or repeat a
+// statement that an earlier request of the group wrote. A request that fails
+// leaves nothing behind: its operations are kept apart until it succeeds.
+#pragma once
+
+#include <rocksdb/write_batch.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "lrs/store/database.h"
+#include "lrs/store/statement_store.h"
+
+namespace lrs::store {
+
+class StatementStager {
+ public:
+  StatementStager(Database* db, uint64_t* last_seq, uint64_t* next_partition)
+      : db_(db), last_seq_(last_seq), next_partition_(next_partition) {}
+
+  // Stages one request. On success its operations join the group batch; on
+  // failure nothing of it does and the returned status says why.
+  Result<InsertOutcome> StageRequest(std::vector<NewStatement>& statements,
+                                     const std::vector<AttachmentContent>& attachments);
+
+  // The group's batch, including the updated counters.
+  rocksdb::WriteBatch* Finish();
+
+ private:
+  // What the group knows of a statement id (from the store or this group).
+  struct Known {
+    uint64_t part = 0;
+    uint64_t seq = 0;
+    bool voiding = false;
+    std::string json;
+    std::string terms;  // concatenated 17-byte term prefixes
+  };
+  // A request's staged state, merged into the group's on success.
+  struct Pending {
+    rocksdb::WriteBatch batch;
+    std::map<std::string, Known> known;          // by raw uuid bytes
+    std::map<std::string, bool> voided;          // raw uuid -> voided now
+    std::map<std::string, uint64_t> partitions;  // partition name -> id
+    uint64_t last_seq;
+    uint64_t next_partition;
+  };
+
+  Status StageOne(NewStatement& s, Pending& p, InsertOutcome& out);
+  Result<std::optional<Known>> Lookup(const std::string& raw_id, const Pending& p);
+  Result<bool> IsVoided(const std::string& raw_id, const Pending& p);
+  Result<uint64_t> PartitionId(const std::string& name, Pending& p);
+  Status ApplyVoid(const Uuid& target, const Uuid& voider, Pending& p);
+
+  Database* db_;
+  uint64_t* last_seq_;
+  uint64_t* next_partition_;
+  rocksdb::WriteBatch group_;
+  std::map<std::string, Known> known_;
+  std::map<std::string, bool> voided_;
+  std::map<std::string, uint64_t> partitions_;
+};
+
+// The target id of a StatementRef object, if `statement.object` is one.
+std::optional<Uuid> StatementRefTarget(const boost::json::object& statement);
+bool IsVoidingStatement(const boost::json::object& statement);
+
+}  // namespace lrs::store

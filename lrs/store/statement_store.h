@@ -1,0 +1,101 @@
+// StatementStore: the seam between the xAPI protocol and storage. Handlers in
+// lrs/http speak only to this interface; RocksStatementStore is the one
+// backend today, and a second backend is an addition, not a rewrite.
+//
+// Contract:
+//  - Insert is all-or-nothing per call and durable when it returns ok: the
+//    write is in the WAL and fsynced (group commit across concurrent calls).
+//  - Every stored statement has a unique sequence number; sequence order is
+//    stored order, and seq / 1000 is its stored time in milliseconds.
+//  - A voided statement is found only by GetStatement(id, /*voided=*/true) and
+//    never by Query; statements that target it remain queryable.
+//  - A statement that targets another by StatementRef matches every filter
+//    term the target matches (Communication 2.1.3, filter conditions).
+#pragma once
+
+#include <boost/json.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lrs/base/clock.h"
+#include "lrs/base/encoding.h"
+#include "lrs/base/status.h"
+#include "lrs/xapi/terms.h"
+
+namespace lrs::store {
+
+inline constexpr std::string_view kVoidedVerb = "http://adlnet.gov/expapi/verbs/voided";
+
+// A statement ready to store: validated, with id, authority and version set.
+// The store sets "stored" (and "timestamp" when absent) at commit.
+struct NewStatement {
+  Uuid id;
+  boost::json::object statement;
+  std::string partition;  // the actor's partition key (IfiKey) or "" for none
+};
+
+struct AttachmentContent {
+  std::string sha2;  // lowercase hex SHA-256
+  std::string content;
+};
+
+struct InsertOutcome {
+  // Ids in request order; those that were already stored with the same
+  // content are listed too (re-sending is idempotent).
+  std::vector<std::string> ids;
+};
+
+struct StoredStatement {
+  uint64_t seq = 0;
+  std::string json;  // the statement as stored (exact format)
+};
+
+// One page request. Terms are ANDed. Sequence bounds are [min_seq, max_seq].
+struct StatementQuery {
+  std::vector<xapi::Term> terms;
+  uint64_t min_seq = 0;
+  uint64_t max_seq = UINT64_MAX;
+  bool ascending = false;
+  size_t limit = 100;  // >= 1
+};
+
+struct QueryPage {
+  std::vector<StoredStatement> statements;
+  // When more results may follow: the sequence bound for the next page
+  // (exclusive of everything returned).
+  std::optional<uint64_t> next_seq;
+};
+
+class StatementStore {
+ public:
+  virtual ~StatementStore() = default;
+
+  // Stores `statements` and the attachment contents they reference. Fails
+  // with Conflict (nothing stored) when an id exists with other content.
+  virtual Result<InsertOutcome> Insert(std::vector<NewStatement> statements,
+                                       std::vector<AttachmentContent> attachments) = 0;
+
+  // `voided` false: the statement unless voided (statementId). `voided` true:
+  // the statement only if voided (voidedStatementId). NotFound otherwise.
+  virtual Result<StoredStatement> Get(const Uuid& id, bool voided) = 0;
+
+  virtual Result<QueryPage> Query(const StatementQuery& query) = 0;
+
+  virtual Result<std::string> GetAttachment(const std::string& sha2) = 0;
+
+  // Every statement with seq <= this is committed and visible to reads.
+  virtual uint64_t ConsistentThroughSeq() = 0;
+};
+
+// Stored time of a sequence number, and the sequence bounds of a stored-time
+// filter (since is exclusive, until inclusive, both at millisecond precision
+// because stored is reported in milliseconds).
+inline Micros SeqToStoredMicros(uint64_t seq) { return static_cast<Micros>(seq / 1000) * 1000; }
+inline uint64_t FirstSeqAfter(Micros t) {
+  Micros ms = t >= 0 ? t / 1000 : 0;
+  return static_cast<uint64_t>(ms + 1) * 1000;
+}
+
+}  // namespace lrs::store

@@ -1,0 +1,34 @@
+#include "lrs/xapi/prepare.h"
+
+#include "lrs/base/clock.h"
+
+namespace lrs::xapi {
+
+Uuid PrepareStatement(boost::json::object& s, Version version, const boost::json::value& authority) {
+  Uuid id;
+  auto given = s.find("id");
+  if (given != s.end() && given->value().is_string()) {
+    // Validation guarantees the form; fall back to a new id defensively.
+    auto parsed = ParseUuid(given->value().get_string());
+    id = parsed ? *parsed : RandomUuidV4();
+  } else {
+    id = RandomUuidV4();
+  }
+  s["id"] = FormatUuid(id);
+  s["authority"] = authority;
+  if (!s.contains("version")) s["version"] = version == Version::k103 ? "1.0.0" : "2.0.0";
+  if (version == Version::k200) {
+    auto ts = s.find("timestamp");
+    if (ts != s.end() && ts->value().is_string()) {
+      std::string_view text = ts->value().get_string();
+      if (!text.empty() && text.back() != 'Z' && text.back() != 'z') {
+        if (auto t = ParseTimestamp(text, TimestampSyntax::kRfc3339)) {
+          ts->value() = FormatTimestampMillis(*t);
+        }
+      }
+    }
+  }
+  return id;
+}
+
+}  // namespace lrs::xapi
