@@ -38,7 +38,10 @@ once.
 
 Config file keys: listen, data, threads, worker_threads, block_cache_mb,
 max_body_bytes, max_statements_per_batch, read_timeout_seconds,
-authority_home_page, access_log.
+authority_home_page, access_log, default_xapi_version.
+
+LRS_DEFAULT_XAPI_VERSION (or default_xapi_version): the version a response
+names when the request named none (default 1.0.3).
 )";
 
 struct Settings {
@@ -49,6 +52,7 @@ struct Settings {
   lrs::http::Limits limits;
   size_t block_cache_mb = 256;
   std::string authority_home_page = "urn:lrs:credential";
+  std::string default_version = "1.0.3";
 };
 
 bool ReadConfigFile(const std::string& path, Settings* s) {
@@ -77,6 +81,7 @@ bool ReadConfigFile(const std::string& path, Settings* s) {
       else if (key == "read_timeout_seconds") s->server.read_timeout = std::chrono::seconds(value.to_number<int>());
       else if (key == "authority_home_page") s->authority_home_page = value.as_string();
       else if (key == "access_log") s->server.access_log = value.as_bool();
+      else if (key == "default_xapi_version") s->default_version = value.as_string();
       else {
         std::fprintf(stderr, "lrsd: config file %s: unknown key \"%s\"\n", path.c_str(),
                      std::string(key).c_str());
@@ -119,6 +124,11 @@ int ParseSettings(int argc, char** argv, Settings* s) {
   if (!s->config.empty() && !ReadConfigFile(s->config, s)) return 2;
   if (const char* e = std::getenv("LRS_LISTEN")) s->listen = e;
   if (const char* e = std::getenv("LRS_DATA")) s->data = e;
+  if (const char* e = std::getenv("LRS_DEFAULT_XAPI_VERSION")) s->default_version = e;
+  if (!lrs::xapi::ParseVersionHeader(s->default_version)) {
+    std::fprintf(stderr, "lrsd: default xAPI version must be 1.0.3 or 2.0.0, got %s\n", s->default_version.c_str());
+    return 2;
+  }
   if (const char* e = std::getenv("LRS_THREADS")) threads_flag = threads_flag.empty() ? e : threads_flag;
   if (!listen_flag.empty()) s->listen = listen_flag;
   if (!data_flag.empty()) s->data = data_flag;
@@ -189,6 +199,7 @@ int main(int argc, char** argv) {
   services.limits = settings.limits;
   services.limits.max_body_bytes = settings.server.max_body_bytes;
   services.authority_home_page = settings.authority_home_page;
+  services.default_version = *lrs::xapi::ParseVersionHeader(settings.default_version);
   lrs::http::Router router(services);
   lrs::http::Server server(settings.server, &router);
   if (lrs::Status s = server.Listen(); !s.ok()) {

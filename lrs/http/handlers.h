@@ -13,6 +13,10 @@ Response HandlePutStatement(RequestContext& ctx, Services& services);
 Response HandlePostStatements(RequestContext& ctx, Services& services);
 Response HandleGetStatements(RequestContext& ctx, Services& services);
 
+// Sets X-Experience-API-Consistent-Through (every GET /statements answer
+// carries it, errors included); returns the time it names.
+int64_t SetConsistentThrough(Response& res, store::StatementStore& statements);
+
 // The authority Agent for statements written with `credential`.
 boost::json::value AuthorityFor(const store::Credential& credential, const Services& services);
 

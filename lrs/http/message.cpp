@@ -1,5 +1,7 @@
 #include "lrs/http/message.h"
 
+#include <ctime>
+
 namespace lrs::http {
 
 namespace {
@@ -10,8 +12,10 @@ int HexDigit(char c) {
   return -1;
 }
 
+// Every response names the version it speaks, even to a request that named
+// none (clients use it to detect the LRS's version).
 void SetXapiHeaders(Response& res, std::optional<xapi::Version> v) {
-  if (v) res.set("X-Experience-API-Version", std::string(xapi::VersionString(*v)));
+  res.set("X-Experience-API-Version", std::string(xapi::VersionString(v.value_or(xapi::Version::k103))));
 }
 }  // namespace
 
@@ -80,6 +84,15 @@ size_t QueryParams::Count(std::string_view name) const {
   size_t n = 0;
   for (const auto& [k, v] : items_) n += k == name;
   return n;
+}
+
+std::string HttpDate(int64_t micros) {
+  std::time_t t = static_cast<std::time_t>(micros / 1000000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
 }
 
 bhttp::status HttpStatusOf(const Status& s) {

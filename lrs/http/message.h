@@ -58,5 +58,7 @@ Response EmptyResponse(const RequestContext& ctx, bhttp::status status);
 Response ErrorResponse(const Request& req, const Status& status,
                        std::optional<xapi::Version> version);
 bhttp::status HttpStatusOf(const Status& s);
+// RFC 7231 IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") of a Unix time in microseconds.
+std::string HttpDate(int64_t micros);
 
 }  // namespace lrs::http

@@ -2,6 +2,7 @@
 
 #include <exception>
 
+#include "lrs/base/clock.h"
 #include "lrs/base/encoding.h"
 #include "lrs/http/alternate_syntax.h"
 #include "lrs/http/handlers.h"
@@ -113,6 +114,8 @@ Response Router::Handle(Request& req, std::string* credential_key) {
     res = ErrorResponse(req, Status::Internal("internal error"), version);
   }
   AddCors(res);
+  if (!version) res.set("X-Experience-API-Version", std::string(xapi::VersionString(services_.default_version)));
+  res.set(bhttp::field::date, HttpDate(NowMicros()));
   if (req.method() == bhttp::verb::head) {
     // HEAD answers like GET with the body left out but its length kept.
     auto length = res.body().size();
@@ -139,7 +142,11 @@ Response Router::Dispatch(RequestContext& ctx) {
         if (!AllowedToRead(ctx.credential)) {
           return ErrorResponse(req, Status::Forbidden("this credential may not read statements"), ctx.version);
         }
-        return HandleGetStatements(ctx, services_);
+        {
+          Response res = HandleGetStatements(ctx, services_);
+          SetConsistentThrough(res, *services_.statements);
+          return res;
+        }
       default:
         return ErrorResponse(req, Status::InvalidArgument("method not allowed on /xapi/statements"), ctx.version);
     }

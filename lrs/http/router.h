@@ -27,6 +27,8 @@ struct Services {
   Limits limits;
   // account.homePage of the authority Agent written into statements.
   std::string authority_home_page = "urn:lrs:credential";
+  // The version a response names when the request named none (or none valid).
+  xapi::Version default_version = xapi::Version::k103;
 };
 
 class Router {

@@ -60,6 +60,11 @@ Status ReadMultipart(const RequestContext& ctx, std::string_view content_type, s
       return Status::InvalidArgument("multipart part " + std::to_string(i) +
                                      ": Content-Type header is required");
     }
+    if (auto cte = part.headers.find("content-transfer-encoding");
+        cte != part.headers.end() && ToLower(cte->second) != "binary") {
+      return Status::InvalidArgument("multipart part " + std::to_string(i) +
+                                     ": Content-Transfer-Encoding must be binary");
+    }
     std::string sha2 = ToLower(hash->second);
     if (Sha256Hex(part.body) != sha2) {
       return Status::InvalidArgument("multipart part " + std::to_string(i) +

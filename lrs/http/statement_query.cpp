@@ -138,14 +138,14 @@ Status ExpandMore(QueryParams* params, std::optional<MoreCursor>* cursor) {
   if (ec || !v.is_object()) return kBad;
   const auto& o = v.get_object();
   auto q = o.find("q"), n = o.find("n"), x = o.find("x");
-  if (q == o.end() || n == o.end() || x == o.end() || !q->value().is_string() ||
-      !n->value().is_uint64() || !x->value().is_uint64()) {
-    return kBad;
-  }
+  if (q == o.end() || n == o.end() || x == o.end() || !q->value().is_string()) return kBad;
+  json::error_code nec, xec;
+  uint64_t next = n->value().to_number<uint64_t>(nec), bound = x->value().to_number<uint64_t>(xec);
+  if (nec || xec) return kBad;
   auto expanded = QueryParams::Parse(q->value().get_string());
   if (!expanded.ok() || expanded->Find("more")) return kBad;
   *params = std::move(*expanded);
-  *cursor = MoreCursor{n->value().get_uint64(), x->value().get_uint64()};
+  *cursor = MoreCursor{next, bound};
   return Status::Ok();
 }
 

@@ -66,17 +66,8 @@ Response Finish(RequestContext& ctx, Services& services, std::string json_body,
   } else {
     res = JsonResponse(ctx, bhttp::status::ok, std::move(json_body));
   }
-  uint64_t through = services.statements->ConsistentThroughSeq();
-  Micros through_time = through ? store::SeqToStoredMicros(through) : NowMicros();
-  res.set("X-Experience-API-Consistent-Through", FormatTimestampMillis(through_time));
-  if (ctx.version == xapi::Version::k200 || last_modified > 0) {
-    std::time_t t = static_cast<std::time_t>((last_modified > 0 ? last_modified : through_time) / 1000000);
-    char buf[64];
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    res.set(bhttp::field::last_modified, buf);
-  }
+  Micros through_time = SetConsistentThrough(res, *services.statements);
+  res.set(bhttp::field::last_modified, HttpDate(last_modified > 0 ? last_modified : through_time));
   return res;
 }
 
@@ -112,6 +103,12 @@ Response GetOne(RequestContext& ctx, Services& services, const OutputOptions& o,
 }
 
 }  // namespace
+
+Micros SetConsistentThrough(Response& res, store::StatementStore& statements) {
+  Micros t = statements.ConsistentThroughTime();
+  res.set("X-Experience-API-Consistent-Through", FormatTimestampMillis(t));
+  return t;
+}
 
 Response HandleGetStatements(RequestContext& ctx, Services& services) {
   const Request& req = ctx.request;

@@ -25,15 +25,20 @@ std::string StoredOrder(uint64_t seq) {
   return k;
 }
 
-std::string TermPrefix(const xapi::Term& term) {
-  std::string k(1, 'X');
-  k.push_back(static_cast<char>(term.kind));
-  k.append(Sha256(term.value).substr(0, 16));
-  return k;
+std::string TermId(const xapi::Term& term) {
+  std::string id(1, static_cast<char>(term.kind));
+  id.append(Sha256(term.value).substr(0, 16));
+  return id;
 }
 
-std::string TermIndex(std::string_view term_prefix, uint64_t seq) {
-  std::string k(term_prefix);
+std::string TermIndexPrefix(std::string_view term_id) { return Tagged('X', term_id); }
+
+std::string TermIndex(std::string_view term_id, uint64_t seq) {
+  return SeqKey(TermIndexPrefix(term_id), seq);
+}
+
+std::string SeqKey(std::string_view prefix, uint64_t seq) {
+  std::string k(prefix);
   PutBigEndian64(&k, seq);
   return k;
 }

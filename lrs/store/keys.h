@@ -6,8 +6,8 @@
 //   'S' part(8) seq(8)            -> statement JSON as stored
 //   'I' uuid(16)                  -> part(8) seq(8) flags(1)   id index
 //   'O' seq(8)                    -> part(8) uuid(16)           stored order (unvoided)
-//   'X' kind(1) hash(16) seq(8)   -> part(8) uuid(16)           filter term index
-//   'T' uuid(16)                  -> kind(1) hash(16) ...       a statement's terms
+//   'X' term(17) seq(8)           -> part(8) uuid(16)           filter term index
+//   'T' uuid(16)                  -> term(17) term(17) ...      a statement's terms
 //   'V' uuid(16)                  -> voiding uuid(16)           voided marker
 //   'R' target(16) uuid(16)       -> ""                         StatementRef targets
 //   'P' hash(16)                  -> part(8) name               partition by name
@@ -28,9 +28,15 @@ namespace lrs::store::keys {
 std::string Statement(uint64_t part, uint64_t seq);
 std::string IdIndex(const Uuid& id);
 std::string StoredOrder(uint64_t seq);
-// The 17-byte term prefix: kind + first 16 bytes of SHA-256(value).
-std::string TermPrefix(const xapi::Term& term);
-std::string TermIndex(std::string_view term_prefix, uint64_t seq);
+// A term's 17-byte id: kind + first 16 bytes of SHA-256(value). A
+// statement's 'T' record is the concatenation of its term ids.
+inline constexpr size_t kTermIdSize = 17;
+std::string TermId(const xapi::Term& term);
+// 'X' + term id: the prefix of one term's index entries.
+std::string TermIndexPrefix(std::string_view term_id);
+std::string TermIndex(std::string_view term_id, uint64_t seq);
+// Any index keyed prefix + seq(8) ('O', or a term's 'X' prefix).
+std::string SeqKey(std::string_view prefix, uint64_t seq);
 std::string Terms(const Uuid& id);
 std::string Voided(const Uuid& id);
 std::string RefTarget(const Uuid& target, const Uuid& referrer);

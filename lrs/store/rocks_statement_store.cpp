@@ -76,6 +76,14 @@ void RocksStatementStore::LeadGroup(std::unique_lock<std::mutex>& lock) {
   if (!writers_.empty()) writers_.front()->cv.notify_one();
 }
 
+Micros RocksStatementStore::ConsistentThroughTime() {
+  std::lock_guard<std::mutex> lock(mu_);
+  // Under mu_, an empty queue means no leader is staging: any later write
+  // gets a sequence number from a later clock reading.
+  if (writers_.empty()) return std::max(NowMicros() - 1000, SeqToStoredMicros(committed_seq_.load()));
+  return SeqToStoredMicros(committed_seq_.load());
+}
+
 Result<StoredStatement> RocksStatementStore::Get(const Uuid& id, bool voided) {
   static const std::string kMissing = "no statement with that id";
   auto loc = db_->Get(keys::IdIndex(id));

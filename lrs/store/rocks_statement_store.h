@@ -32,6 +32,7 @@ class RocksStatementStore : public StatementStore {
   Result<QueryPage> Query(const StatementQuery& query) override;
   Result<std::string> GetAttachment(const std::string& sha2) override;
   uint64_t ConsistentThroughSeq() override { return committed_seq_.load(); }
+  Micros ConsistentThroughTime() override;
 
  private:
   struct Writer;

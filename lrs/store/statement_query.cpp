@@ -18,9 +18,9 @@ class SeqCursor {
  public:
   SeqCursor(Database* db, std::string prefix, uint64_t min_seq, uint64_t max_seq, bool ascending)
       : prefix_(std::move(prefix)), ascending_(ascending) {
-    lower_ = keys::TermIndex(prefix_, min_seq);
+    lower_ = keys::SeqKey(prefix_, min_seq);
     upper_ = max_seq == UINT64_MAX ? prefix_ + std::string(8, '\xff') + '\xff'
-                                   : keys::TermIndex(prefix_, max_seq + 1);
+                                   : keys::SeqKey(prefix_, max_seq + 1);
     lower_slice_ = rocksdb::Slice(lower_);
     upper_slice_ = rocksdb::Slice(upper_);
     rocksdb::ReadOptions ro;
@@ -32,7 +32,7 @@ class SeqCursor {
   // Positions at the first entry at or beyond `seq` in the cursor's
   // direction; nullopt when there is none.
   std::optional<uint64_t> SeekTo(uint64_t seq) {
-    std::string key = keys::TermIndex(prefix_, seq);
+    std::string key = keys::SeqKey(prefix_, seq);
     if (ascending_) {
       it_->Seek(key);
     } else {
@@ -67,7 +67,7 @@ Result<QueryPage> RocksStatementStore::Query(const StatementQuery& q) {
   }
   for (const auto& t : q.terms) {
     cursors.push_back(
-        std::make_unique<SeqCursor>(db_, keys::TermPrefix(t), q.min_seq, max_seq, q.ascending));
+        std::make_unique<SeqCursor>(db_, keys::TermIndexPrefix(keys::TermId(t)), q.min_seq, max_seq, q.ascending));
   }
 
   uint64_t candidate = q.ascending ? q.min_seq : max_seq;

@@ -113,8 +113,8 @@ Status StatementStager::ApplyVoid(const Uuid& target, const Uuid& voider, Pendin
     // plain reference (validation already rejected it where the spec says so).
     if (k.voiding) return Status::Ok();
     p.batch.Delete(keys::StoredOrder(k.seq));
-    for (size_t i = 0; i + 17 <= k.terms.size(); i += 17) {
-      p.batch.Delete(keys::TermIndex(std::string_view(k.terms).substr(i, 17), k.seq));
+    for (size_t i = 0; i + keys::kTermIdSize <= k.terms.size(); i += keys::kTermIdSize) {
+      p.batch.Delete(keys::TermIndex(std::string_view(k.terms).substr(i, keys::kTermIdSize), k.seq));
     }
   }
   p.batch.Put(keys::Voided(target), UuidBytes(voider));
@@ -154,17 +154,17 @@ Status StatementStager::StageOne(NewStatement& s, Pending& p, InsertOutcome& out
   // Terms: its own, plus those of a referenced statement (a statement that
   // targets another matches the filters its target matches).
   std::string terms;
-  for (const auto& t : xapi::ExtractTerms(json::value(s.statement))) terms += keys::TermPrefix(t);
+  for (const auto& t : xapi::ExtractTerms(json::value(s.statement))) terms += keys::TermId(t);
   if (target) {
     auto ref = Lookup(UuidBytes(*target), p);
     if (!ref.ok()) return ref.status();
     if (ref->has_value()) {
       const std::string& inherited = (*ref)->terms;
-      for (size_t i = 0; i + 17 <= inherited.size(); i += 17) {
-        std::string_view t = std::string_view(inherited).substr(i, 17);
+      for (size_t i = 0; i + keys::kTermIdSize <= inherited.size(); i += keys::kTermIdSize) {
+        std::string_view t = std::string_view(inherited).substr(i, keys::kTermIdSize);
         bool dup = false;
-        for (size_t j = 0; j + 17 <= terms.size() && !dup; j += 17) {
-          dup = std::string_view(terms).substr(j, 17) == t;
+        for (size_t j = 0; j + keys::kTermIdSize <= terms.size() && !dup; j += keys::kTermIdSize) {
+          dup = std::string_view(terms).substr(j, keys::kTermIdSize) == t;
         }
         if (!dup) terms.append(t);
       }
@@ -181,8 +181,8 @@ Status StatementStager::StageOne(NewStatement& s, Pending& p, InsertOutcome& out
   if (!*voided) {
     std::string where = keys::PartAndId(*part, s.id);
     p.batch.Put(keys::StoredOrder(seq), where);
-    for (size_t i = 0; i + 17 <= terms.size(); i += 17) {
-      p.batch.Put(keys::TermIndex(std::string_view(terms).substr(i, 17), seq), where);
+    for (size_t i = 0; i + keys::kTermIdSize <= terms.size(); i += keys::kTermIdSize) {
+      p.batch.Put(keys::TermIndex(std::string_view(terms).substr(i, keys::kTermIdSize), seq), where);
     }
   }
   p.known[raw_id] = Known{*part, seq, voiding, std::move(body), std::move(terms)};

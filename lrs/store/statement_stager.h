@@ -38,7 +38,7 @@ class StatementStager {
     uint64_t seq = 0;
     bool voiding = false;
     std::string json;
-    std::string terms;  // concatenated 17-byte term prefixes
+    std::string terms;  // concatenated term ids (keys::TermId)
   };
   // A request's staged state, merged into the group's on success.
   struct Pending {

@@ -87,6 +87,10 @@ class StatementStore {
 
   // Every statement with seq <= this is committed and visible to reads.
   virtual uint64_t ConsistentThroughSeq() = 0;
+  // The stored time up to which every statement is visible: now (less a
+  // millisecond, the resolution of stored) when no write is in flight, else
+  // the last committed statement's.
+  virtual Micros ConsistentThroughTime() = 0;
 };
 
 // Stored time of a sequence number, and the sequence bounds of a stored-time

@@ -4,6 +4,21 @@
 
 namespace lrs::xapi {
 
+namespace {
+
+// contextActivities may be sent as one object per key; the LRS returns arrays.
+void ContextActivitiesAsArrays(boost::json::object& s) {
+  auto ctx = s.find("context");
+  if (ctx == s.end() || !ctx->value().is_object()) return;
+  auto ca = ctx->value().get_object().find("contextActivities");
+  if (ca == ctx->value().get_object().end() || !ca->value().is_object()) return;
+  for (auto& kv : ca->value().get_object()) {
+    if (kv.value().is_object()) kv.value() = boost::json::array{kv.value()};
+  }
+}
+
+}  // namespace
+
 Uuid PrepareStatement(boost::json::object& s, Version version, const boost::json::value& authority) {
   Uuid id;
   auto given = s.find("id");
@@ -16,6 +31,10 @@ Uuid PrepareStatement(boost::json::object& s, Version version, const boost::json
   }
   s["id"] = FormatUuid(id);
   s["authority"] = authority;
+  ContextActivitiesAsArrays(s);
+  if (auto obj = s.find("object"); obj != s.end() && obj->value().is_object()) {
+    ContextActivitiesAsArrays(obj->value().get_object());  // a SubStatement's context
+  }
   if (!s.contains("version")) s["version"] = version == Version::k103 ? "1.0.0" : "2.0.0";
   if (version == Version::k200) {
     auto ts = s.find("timestamp");
