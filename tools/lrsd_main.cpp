@@ -16,6 +16,7 @@
 #include "lrs/http/server.h"
 #include "lrs/store/credential_store.h"
 #include "lrs/store/database.h"
+#include "lrs/store/document_store.h"
 #include "lrs/store/rocks_statement_store.h"
 
 namespace {
@@ -191,11 +192,13 @@ int main(int argc, char** argv) {
     return 1;
   }
   lrs::store::CredentialStore credentials(db->get());
+  lrs::store::DocumentStore documents(db->get(), (*statements)->partitions());
   if (!SetUpAdmin(credentials)) return 1;
 
   lrs::http::Services services;
   services.statements = statements->get();
   services.credentials = &credentials;
+  services.documents = &documents;
   services.limits = settings.limits;
   services.limits.max_body_bytes = settings.server.max_body_bytes;
   services.authority_home_page = settings.authority_home_page;

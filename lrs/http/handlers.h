@@ -12,6 +12,15 @@ Response HandleAbout(const Request& request, std::optional<xapi::Version> versio
 Response HandlePutStatement(RequestContext& ctx, Services& services);
 Response HandlePostStatements(RequestContext& ctx, Services& services);
 Response HandleGetStatements(RequestContext& ctx, Services& services);
+Response HandleState(RequestContext& ctx, Services& services);
+Response HandleActivityProfile(RequestContext& ctx, Services& services);
+Response HandleAgentProfile(RequestContext& ctx, Services& services);
+Response HandleAgents(RequestContext& ctx, Services& services);
+Response HandleActivities(RequestContext& ctx, Services& services);
+
+// The IFI key of an `agent` query parameter (JSON); InvalidArgument naming
+// the parameter otherwise.
+Result<std::string> AgentParamKey(const std::string& agent_json);
 
 // Sets X-Experience-API-Consistent-Through (every GET /statements answer
 // carries it, errors included); returns the time it names.

@@ -11,8 +11,6 @@ namespace lrs::http {
 
 namespace {
 
-constexpr std::string_view kXapiPrefix = "/xapi";
-
 void AddCors(Response& res) {
   res.set(bhttp::field::access_control_allow_origin, "*");
   res.set(bhttp::field::access_control_expose_headers,
@@ -126,33 +124,54 @@ Response Router::Handle(Request& req, std::string* credential_key) {
   return res;
 }
 
+namespace {
+
+bool IsRead(bhttp::verb m) { return m == bhttp::verb::get || m == bhttp::verb::head; }
+
+// Scope rule of the document resources: their own scope, or "all"; reads
+// also with "all/read".
+bool AllowedDocuments(const store::Credential& c, bhttp::verb m, std::string_view scope) {
+  return c.HasScope("all") || c.HasScope(scope) || (IsRead(m) && c.HasScope("all/read"));
+}
+
+}  // namespace
+
 Response Router::Dispatch(RequestContext& ctx) {
   const Request& req = ctx.request;
-  if (ctx.path == "/xapi/statements" || ctx.path == "/xapi/statements/") {
-    switch (req.method()) {
-      case bhttp::verb::put:
-      case bhttp::verb::post:
-        if (!AllowedToWrite(ctx.credential)) {
-          return ErrorResponse(req, Status::Forbidden("this credential may not write statements"), ctx.version);
-        }
-        return req.method() == bhttp::verb::put ? HandlePutStatement(ctx, services_)
-                                                : HandlePostStatements(ctx, services_);
-      case bhttp::verb::get:
-      case bhttp::verb::head:
-        if (!AllowedToRead(ctx.credential)) {
-          return ErrorResponse(req, Status::Forbidden("this credential may not read statements"), ctx.version);
-        }
-        {
-          Response res = HandleGetStatements(ctx, services_);
-          SetConsistentThrough(res, *services_.statements);
-          return res;
-        }
-      default:
-        return ErrorResponse(req, Status::InvalidArgument("method not allowed on /xapi/statements"), ctx.version);
+  std::string path = ctx.path;
+  if (path.size() > 1 && path.back() == '/') path.pop_back();
+  auto m = req.method();
+  auto forbidden = [&](const char* what) {
+    return ErrorResponse(req, Status::Forbidden(std::string("this credential may not ") + what), ctx.version);
+  };
+  if (path == "/xapi/statements") {
+    if (m == bhttp::verb::put || m == bhttp::verb::post) {
+      if (!AllowedToWrite(ctx.credential)) return forbidden("write statements");
+      return m == bhttp::verb::put ? HandlePutStatement(ctx, services_) : HandlePostStatements(ctx, services_);
     }
+    if (IsRead(m)) {
+      if (!AllowedToRead(ctx.credential)) return forbidden("read statements");
+      Response res = HandleGetStatements(ctx, services_);
+      SetConsistentThrough(res, *services_.statements);
+      return res;
+    }
+  } else if (path == "/xapi/activities/state") {
+    if (!AllowedDocuments(ctx.credential, m, "state")) return forbidden("use the State resource");
+    return HandleState(ctx, services_);
+  } else if (path == "/xapi/activities/profile") {
+    if (!AllowedDocuments(ctx.credential, m, "profile")) return forbidden("use the Activity Profile resource");
+    return HandleActivityProfile(ctx, services_);
+  } else if (path == "/xapi/agents/profile") {
+    if (!AllowedDocuments(ctx.credential, m, "profile")) return forbidden("use the Agent Profile resource");
+    return HandleAgentProfile(ctx, services_);
+  } else if (path == "/xapi/agents") {
+    if (IsRead(m)) return HandleAgents(ctx, services_);
+  } else if (path == "/xapi/activities") {
+    if (IsRead(m)) return HandleActivities(ctx, services_);
+  } else {
+    return ErrorResponse(req, Status::NotFound("no resource at " + ctx.path), ctx.version);
   }
-  (void)kXapiPrefix;
-  return ErrorResponse(req, Status::NotFound("no resource at " + ctx.path), ctx.version);
+  return ErrorResponse(req, Status::InvalidArgument("method not allowed on " + ctx.path), ctx.version);
 }
 
 }  // namespace lrs::http

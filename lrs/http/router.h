@@ -9,6 +9,7 @@
 
 #include "lrs/http/message.h"
 #include "lrs/store/credential_store.h"
+#include "lrs/store/document_store.h"
 #include "lrs/store/statement_store.h"
 
 namespace lrs::http {
@@ -24,6 +25,7 @@ struct Limits {
 struct Services {
   store::StatementStore* statements = nullptr;
   store::CredentialStore* credentials = nullptr;
+  store::DocumentStore* documents = nullptr;
   Limits limits;
   // account.homePage of the authority Agent written into statements.
   std::string authority_home_page = "urn:lrs:credential";

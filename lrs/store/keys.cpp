@@ -52,6 +52,20 @@ std::string RefTargetPrefix(const Uuid& target) { return Tagged('R', UuidBytes(t
 std::string Partition(std::string_view name) { return Tagged('P', Sha256(name).substr(0, 16)); }
 std::string Attachment(std::string_view sha2_raw) { return Tagged('A', sha2_raw); }
 std::string Credential(std::string_view key) { return Tagged('K', key); }
+std::string DocumentPrefix(uint64_t part, char kind, std::string_view activity,
+                           std::string_view registration) {
+  std::string k(1, 'D');
+  PutBigEndian64(&k, part);
+  k.push_back(kind);
+  k.append(Sha256(activity).substr(0, 16));
+  k.append(Sha256(registration).substr(0, 16));
+  return k;
+}
+
+std::string Activity(std::string_view activity_id) {
+  return Tagged('C', Sha256(activity_id).substr(0, 16));
+}
+
 std::string Meta(std::string_view name) { return Tagged('M', name); }
 
 std::string Location(uint64_t part, uint64_t seq, bool voiding) {

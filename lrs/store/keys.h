@@ -12,6 +12,8 @@
 //   'R' target(16) uuid(16)       -> ""                         StatementRef targets
 //   'P' hash(16)                  -> part(8) name               partition by name
 //   'A' sha256(32)                -> attachment content
+//   'D' part(8) kind(1) h(16) h(16) id -> document              documents
+//   'C' hash(16)                  -> activity JSON             activity definitions
 //   'K' key                       -> credential JSON
 //   'M' name                      -> metadata (counters, store id)
 #pragma once
@@ -44,6 +46,12 @@ std::string RefTargetPrefix(const Uuid& target);
 std::string Partition(std::string_view name);
 std::string Attachment(std::string_view sha2_raw);
 std::string Credential(std::string_view key);
+// 'C' hash16(activity id) -> the activity as the Activities resource shows it.
+std::string Activity(std::string_view activity_id);
+// 'D' part(8) kind(1) hash16(activity) hash16(registration): the prefix of
+// one document scope; the document id follows it.
+std::string DocumentPrefix(uint64_t part, char kind, std::string_view activity,
+                           std::string_view registration);
 std::string Meta(std::string_view name);
 
 // Values.

@@ -19,9 +19,6 @@ Result<std::unique_ptr<RocksStatementStore>> RocksStatementStore::Open(Database*
   auto last = db->Get(keys::Meta("last_seq"));
   if (!last.ok()) return last.status();
   if (last->has_value()) store->last_seq_ = GetBigEndian64(**last);
-  auto next = db->Get(keys::Meta("next_partition"));
-  if (!next.ok()) return next.status();
-  if (next->has_value()) store->next_partition_ = GetBigEndian64(**next);
   store->committed_seq_ = store->last_seq_;
   return store;
 }
@@ -47,8 +44,7 @@ void RocksStatementStore::LeadGroup(std::unique_lock<std::mutex>& lock) {
   lock.unlock();
 
   uint64_t last_seq = last_seq_;
-  uint64_t next_partition = next_partition_;
-  StatementStager stager(db_, &last_seq, &next_partition);
+  StatementStager stager(db_, &partitions_, &last_seq);
   bool any = false;
   for (Writer* w : group) {
     w->result = stager.StageRequest(*w->statements, *w->attachments);
@@ -58,7 +54,6 @@ void RocksStatementStore::LeadGroup(std::unique_lock<std::mutex>& lock) {
     Status written = db_->WriteDurable(stager.Finish());
     if (written.ok()) {
       last_seq_ = last_seq;
-      next_partition_ = next_partition;
       committed_seq_ = last_seq;
     } else {
       for (Writer* w : group) {
@@ -99,6 +94,13 @@ Result<StoredStatement> RocksStatementStore::Get(const Uuid& id, bool voided) {
   if (!body.ok()) return body.status();
   if (!body->has_value()) return Status::Internal("id index points at a missing statement");
   return StoredStatement{where.seq, std::move(**body)};
+}
+
+Result<std::string> RocksStatementStore::GetActivity(const std::string& activity_id) {
+  auto v = db_->Get(keys::Activity(activity_id));
+  if (!v.ok()) return v.status();
+  if (!v->has_value()) return Status::NotFound("no activity with that id");
+  return std::move(**v);
 }
 
 Result<std::string> RocksStatementStore::GetAttachment(const std::string& sha2) {

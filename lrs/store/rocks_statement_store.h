@@ -17,6 +17,7 @@
 #include <mutex>
 
 #include "lrs/store/database.h"
+#include "lrs/store/partition_directory.h"
 #include "lrs/store/statement_store.h"
 
 namespace lrs::store {
@@ -31,7 +32,10 @@ class RocksStatementStore : public StatementStore {
   Result<StoredStatement> Get(const Uuid& id, bool voided) override;
   Result<QueryPage> Query(const StatementQuery& query) override;
   Result<std::string> GetAttachment(const std::string& sha2) override;
+  Result<std::string> GetActivity(const std::string& activity_id) override;
   uint64_t ConsistentThroughSeq() override { return committed_seq_.load(); }
+  // Shared with the other stores of the same database.
+  PartitionDirectory* partitions() { return &partitions_; }
   Micros ConsistentThroughTime() override;
 
  private:
@@ -39,15 +43,15 @@ class RocksStatementStore : public StatementStore {
   class GroupStager;
   friend class GroupStager;
 
-  explicit RocksStatementStore(Database* db) : db_(db) {}
+  explicit RocksStatementStore(Database* db) : db_(db), partitions_(db) {}
   void LeadGroup(std::unique_lock<std::mutex>& lock);
 
   Database* db_;
+  PartitionDirectory partitions_;
   std::mutex mu_;
   std::deque<Writer*> writers_;  // guarded by mu_; front is the leader
   // Touched only by the leader (one at a time, by the queue discipline).
   uint64_t last_seq_ = 0;
-  uint64_t next_partition_ = 1;
   std::atomic<uint64_t> committed_seq_{0};
 };
 

@@ -78,25 +78,6 @@ Result<bool> StatementStager::IsVoided(const std::string& raw_id, const Pending&
   return v->has_value();
 }
 
-Result<uint64_t> StatementStager::PartitionId(const std::string& name, Pending& p) {
-  if (auto it = p.partitions.find(name); it != p.partitions.end()) return it->second;
-  if (auto it = partitions_.find(name); it != partitions_.end()) return it->second;
-  auto v = db_->Get(keys::Partition(name));
-  if (!v.ok()) return v.status();
-  uint64_t id;
-  if (v->has_value()) {
-    id = GetBigEndian64(**v);
-  } else {
-    id = p.next_partition++;
-    std::string value;
-    PutBigEndian64(&value, id);
-    value.append(name);
-    p.batch.Put(keys::Partition(name), value);
-  }
-  p.partitions[name] = id;
-  return id;
-}
-
 // Voiding removes the target from every query index; the statement itself
 // stays, reachable by voidedStatementId. A target not stored yet is marked,
 // so it arrives already voided.
@@ -138,7 +119,7 @@ Status StatementStager::StageOne(NewStatement& s, Pending& p, InsertOutcome& out
     return Status::Ok();
   }
 
-  auto part = PartitionId(s.partition, p);
+  auto part = partitions_->FindOrCreate(s.partition);
   if (!part.ok()) return part.status();
   uint64_t now_seq = static_cast<uint64_t>(NowMicros() / 1000) * 1000;
   uint64_t seq = std::max(p.last_seq + 1, now_seq);
@@ -172,6 +153,7 @@ Status StatementStager::StageOne(NewStatement& s, Pending& p, InsertOutcome& out
     p.batch.Put(keys::RefTarget(*target, s.id), "");
   }
 
+  LRS_RETURN_IF_ERROR(MergeActivities(s.statement, p));
   std::string body = json::serialize(s.statement);
   p.batch.Put(keys::Statement(*part, seq), body);
   p.batch.Put(keys::IdIndex(s.id), keys::Location(*part, seq, voiding));
@@ -194,7 +176,6 @@ Result<InsertOutcome> StatementStager::StageRequest(
     std::vector<NewStatement>& statements, const std::vector<AttachmentContent>& attachments) {
   Pending p;
   p.last_seq = *last_seq_;
-  p.next_partition = *next_partition_;
   InsertOutcome out;
   for (auto& s : statements) LRS_RETURN_IF_ERROR(StageOne(s, p, out));
   for (const auto& a : attachments) {
@@ -207,9 +188,8 @@ Result<InsertOutcome> StatementStager::StageRequest(
   LRS_RETURN_IF_ERROR(FromRocks(p.batch.Iterate(&append)));
   for (auto& [k, v] : p.known) known_[k] = std::move(v);
   for (auto& [k, v] : p.voided) voided_[k] = v;
-  for (auto& [k, v] : p.partitions) partitions_[k] = v;
+  for (auto& [k, v] : p.activities) activities_[k] = std::move(v);
   *last_seq_ = p.last_seq;
-  *next_partition_ = p.next_partition;
   return out;
 }
 
@@ -217,9 +197,6 @@ rocksdb::WriteBatch* StatementStager::Finish() {
   std::string v;
   PutBigEndian64(&v, *last_seq_);
   group_.Put(keys::Meta("last_seq"), v);
-  v.clear();
-  PutBigEndian64(&v, *next_partition_);
-  group_.Put(keys::Meta("next_partition"), v);
   return &group_;
 }
 

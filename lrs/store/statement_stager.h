@@ -14,14 +14,15 @@
 #include <vector>
 
 #include "lrs/store/database.h"
+#include "lrs/store/partition_directory.h"
 #include "lrs/store/statement_store.h"
 
 namespace lrs::store {
 
 class StatementStager {
  public:
-  StatementStager(Database* db, uint64_t* last_seq, uint64_t* next_partition)
-      : db_(db), last_seq_(last_seq), next_partition_(next_partition) {}
+  StatementStager(Database* db, PartitionDirectory* partitions, uint64_t* last_seq)
+      : db_(db), partitions_(partitions), last_seq_(last_seq) {}
 
   // Stages one request. On success its operations join the group batch; on
   // failure nothing of it does and the returned status says why.
@@ -45,24 +46,26 @@ class StatementStager {
     rocksdb::WriteBatch batch;
     std::map<std::string, Known> known;          // by raw uuid bytes
     std::map<std::string, bool> voided;          // raw uuid -> voided now
-    std::map<std::string, uint64_t> partitions;  // partition name -> id
+    std::map<std::string, std::string> activities;  // activity id -> merged JSON
     uint64_t last_seq;
-    uint64_t next_partition;
   };
 
   Status StageOne(NewStatement& s, Pending& p, InsertOutcome& out);
   Result<std::optional<Known>> Lookup(const std::string& raw_id, const Pending& p);
   Result<bool> IsVoided(const std::string& raw_id, const Pending& p);
-  Result<uint64_t> PartitionId(const std::string& name, Pending& p);
   Status ApplyVoid(const Uuid& target, const Uuid& voider, Pending& p);
+  // Folds the activity definitions a statement carries into the stored ones
+  // (statement_stager_activities.cpp).
+  Status MergeActivities(const boost::json::object& statement, Pending& p);
+  Status MergeActivity(const boost::json::object& activity, Pending& p);
 
   Database* db_;
+  PartitionDirectory* partitions_;
   uint64_t* last_seq_;
-  uint64_t* next_partition_;
   rocksdb::WriteBatch group_;
   std::map<std::string, Known> known_;
   std::map<std::string, bool> voided_;
-  std::map<std::string, uint64_t> partitions_;
+  std::map<std::string, std::string> activities_;
 };
 
 // The target id of a StatementRef object, if `statement.object` is one.

@@ -85,6 +85,10 @@ class StatementStore {
 
   virtual Result<std::string> GetAttachment(const std::string& sha2) = 0;
 
+  // The activity as statements have defined it so far (definitions merged,
+  // newest wins per property and per language), or NotFound.
+  virtual Result<std::string> GetActivity(const std::string& activity_id) = 0;
+
   // Every statement with seq <= this is committed and visible to reads.
   virtual uint64_t ConsistentThroughSeq() = 0;
   // The stored time up to which every statement is visible: now (less a

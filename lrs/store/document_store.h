@@ -1,0 +1,80 @@
+// DocumentStore: the xAPI document resources (State, Activity Profile, Agent
+// Profile). Documents are opaque bytes with a content type, an ETag (SHA-1
+// of the bytes, as the ADL suite expects) and the time they last changed.
+//
+// State and Agent Profile documents live in the partition of the agent they
+// name, so a learner's documents move and vanish with the learner's record.
+// Activity Profile documents belong to no learner: they live in partition 0.
+//
+// Every change goes through Update, which hands the current document to a
+// function that decides the new one (or refuses, e.g. on a failed If-Match),
+// under a lock striped by (kind, partition, activity), then writes durably.
+// So precondition checks and merges are atomic with the write.
+#pragma once
+
+#include <array>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lrs/base/clock.h"
+#include "lrs/base/status.h"
+#include "lrs/store/database.h"
+#include "lrs/store/partition_directory.h"
+
+namespace lrs::store {
+
+enum class DocumentKind : char { kState = 's', kActivityProfile = 'a', kAgentProfile = 'p' };
+
+// Where a document is. `partition` is the agent's IfiKey (State, Agent
+// Profile) or "" (Activity Profile). `activity_id` is empty for Agent
+// Profile; `registration` is used by State only.
+struct DocumentScope {
+  DocumentKind kind;
+  std::string partition;
+  std::string activity_id;
+  std::optional<std::string> registration;
+};
+
+struct Document {
+  std::string content_type;
+  std::string body;
+  std::string etag;  // lowercase hex SHA-1 of body, unquoted
+  Micros updated = 0;
+};
+
+class DocumentStore {
+ public:
+  // `db` and `partitions` must outlive the store.
+  DocumentStore(Database* db, PartitionDirectory* partitions) : db_(db), partitions_(partitions) {}
+
+  // NotFound when absent.
+  Result<Document> Get(const DocumentScope& scope, std::string_view id);
+
+  // Ids in the scope changed after `since` (all when nullopt). For State
+  // without a registration, only documents stored without one.
+  Result<std::vector<std::string>> ListIds(const DocumentScope& scope, std::optional<Micros> since);
+
+  // `decide` receives the current document (nullopt if none) and returns the
+  // document to store, nullopt to delete it, or an error that aborts with
+  // nothing changed. The new document's etag and updated are set here.
+  using Decision = std::function<Result<std::optional<Document>>(const std::optional<Document>&)>;
+  Status Update(const DocumentScope& scope, std::string_view id, const Decision& decide);
+
+  // Deletes every document in the scope (State "delete all").
+  Status DeleteAll(const DocumentScope& scope);
+
+ private:
+  // The key prefix of a scope, or nullopt when its partition does not exist
+  // (then it holds nothing).
+  Result<std::optional<std::string>> ScopePrefix(const DocumentScope& scope, bool create);
+  std::mutex& StripeFor(const DocumentScope& scope);
+
+  Database* db_;
+  PartitionDirectory* partitions_;
+  std::array<std::mutex, 64> stripes_;
+};
+
+}  // namespace lrs::store
