@@ -17,7 +17,7 @@ std::string Lower(std::string s) {
 
 Status RewriteAlternateRequest(RequestContext& ctx) {
   Request& req = ctx.request;
-  if (ctx.params.items().size() != 1) {
+  if (ctx.params.items().size() != 1 || !ctx.params.Find("method")) {
     return Status::InvalidArgument(
         "method: with the alternate request syntax, all other parameters go in the form body");
   }

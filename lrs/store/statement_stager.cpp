@@ -158,9 +158,11 @@ Status StatementStager::StageOne(NewStatement& s, Pending& p, InsertOutcome& out
   p.batch.Put(keys::Statement(*part, seq), body);
   p.batch.Put(keys::IdIndex(s.id), keys::Location(*part, seq, voiding));
   p.batch.Put(keys::Terms(s.id), terms);
+  // A voided marker left for this id by an earlier voider counts only when
+  // this statement can be voided at all (voiding statements cannot).
   auto voided = IsVoided(raw_id, p);
   if (!voided.ok()) return voided.status();
-  if (!*voided) {
+  if (!*voided || voiding) {
     std::string where = keys::PartAndId(*part, s.id);
     p.batch.Put(keys::StoredOrder(seq), where);
     for (size_t i = 0; i + keys::kTermIdSize <= terms.size(); i += keys::kTermIdSize) {

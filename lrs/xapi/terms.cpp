@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "lrs/base/encoding.h"
 #include "lrs/xapi/agent.h"
 
 namespace lrs::xapi {
@@ -97,7 +98,9 @@ class TermCollector {
       if (top && it->value().is_object()) {
         const auto& c = it->value().get_object();
         if (auto r = c.find("registration"); r != c.end() && r->value().is_string()) {
-          Add(TermKind::kRegistration, std::string(r->value().get_string()));
+          // UUIDs compare case-insensitively; index the canonical lowercase form.
+          auto id = ParseUuid(r->value().get_string());
+          Add(TermKind::kRegistration, id ? FormatUuid(*id) : std::string(r->value().get_string()));
         }
       }
     }

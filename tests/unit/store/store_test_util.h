@@ -23,8 +23,10 @@ namespace lrs::store::test_util {
 
 namespace json = boost::json;
 
-inline constexpr std::string_view kAda = R"({"objectType":"Agent","mbox":"mailto:ada@example.org"})";
-inline constexpr std::string_view kBob = R"({"objectType":"Agent","mbox":"mailto:bob@example.org"})";
+inline constexpr std::string_view kAda =
+    R"({"objectType":"Agent","mbox":"mailto:ada@example.org"})";
+inline constexpr std::string_view kBob =
+    R"({"objectType":"Agent","mbox":"mailto:bob@example.org"})";
 inline constexpr std::string_view kCarol =
     R"({"objectType":"Agent","mbox":"mailto:carol@example.org"})";
 inline constexpr std::string_view kAuthority =
@@ -93,7 +95,8 @@ class StoreFixture : public ::testing::Test {
   // Opens (or reopens, after Close) the database and the store.
   void Reopen() {
     Close();
-    auto db = Database::Open(DatabaseOptions{.path = dir_, .block_cache_bytes = 8u << 20, .sync_writes = true});
+    auto db = Database::Open(
+        DatabaseOptions{.path = dir_, .block_cache_bytes = 8u << 20, .sync_writes = true});
     ASSERT_TRUE(db.ok()) << db.status().message();
     db_ = std::move(*db);
     auto store = RocksStatementStore::Open(db_.get());
