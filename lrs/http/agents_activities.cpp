@@ -27,7 +27,7 @@ Status OnlyParam(const QueryParams& params, std::string_view name) {
 Response HandleAgents(RequestContext& ctx, Services&) {
   if (Status s = OnlyParam(ctx.params, "agent"); !s.ok()) return ErrorResponse(ctx.request, s, ctx.version);
   const std::string& text = *ctx.params.Find("agent");
-  auto key = AgentParamKey(text);
+  auto key = AgentParamKey(text, /*allow_group=*/false);
   if (!key.ok()) return ErrorResponse(ctx.request, key.status(), ctx.version);
   json::object agent = json::parse(text).get_object();
   json::object person{{"objectType", "Person"}};

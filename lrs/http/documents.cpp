@@ -55,7 +55,7 @@ Result<DocumentRequest> ParseDocumentRequest(const RequestContext& ctx, const Re
   if (rules.needs_agent) {
     const std::string* agent = ctx.params.Find("agent");
     if (!agent) return Status::InvalidArgument("agent: required");
-    auto key = AgentParamKey(*agent);
+    auto key = AgentParamKey(*agent, /*allow_group=*/false);
     if (!key.ok()) return key.status();
     out.scope.partition = std::move(*key);
   }
@@ -74,22 +74,26 @@ Result<DocumentRequest> ParseDocumentRequest(const RequestContext& ctx, const Re
   return out;
 }
 
-std::string Unquote(std::string_view tag) {
+// An entity tag without its quotes; `weak` tells whether it had W/.
+std::string Unquote(std::string_view tag, bool* weak) {
   while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
   while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
-  if (tag.starts_with("W/")) tag.remove_prefix(2);
+  *weak = tag.starts_with("W/");
+  if (*weak) tag.remove_prefix(2);
   if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"') tag = tag.substr(1, tag.size() - 2);
   return std::string(tag);
 }
 
-// RFC 7232 If-Match / If-None-Match: a list of entity tags, or "*".
-bool TagListMatches(std::string_view header, const std::optional<store::Document>& current) {
+// RFC 7232 If-Match / If-None-Match: a list of entity tags, or "*". If-Match
+// compares strongly (a weak tag never matches); If-None-Match weakly.
+bool TagListMatches(std::string_view header, const std::optional<store::Document>& current, bool strong) {
   if (!current) return false;
   size_t start = 0;
   while (start <= header.size()) {
     size_t comma = header.find(',', start);
-    std::string tag = Unquote(header.substr(start, comma == std::string_view::npos ? header.npos : comma - start));
-    if (tag == "*" || tag == current->etag) return true;
+    bool weak = false;
+    std::string tag = Unquote(header.substr(start, comma == std::string_view::npos ? header.npos : comma - start), &weak);
+    if (tag == "*" || (tag == current->etag && !(strong && weak))) return true;
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
@@ -108,10 +112,10 @@ Status CheckPreconditions(const Request& req, const std::optional<store::Documen
                           PutRule rule) {
   auto if_match = req.find(bhttp::field::if_match);
   auto if_none_match = req.find(bhttp::field::if_none_match);
-  if (if_match != req.end() && !TagListMatches(if_match->value(), current)) {
+  if (if_match != req.end() && !TagListMatches(if_match->value(), current, true)) {
     return Status::PreconditionFailed("If-Match: the document has changed or does not exist");
   }
-  if (if_none_match != req.end() && TagListMatches(if_none_match->value(), current)) {
+  if (if_none_match != req.end() && TagListMatches(if_none_match->value(), current, false)) {
     return Status::PreconditionFailed("If-None-Match: the document already exists");
   }
   bool no_header = if_match == req.end() && if_none_match == req.end();
@@ -172,14 +176,15 @@ Response GetDocuments(RequestContext& ctx, Services& services, const DocumentReq
     res.set(bhttp::field::last_modified, HttpDate(doc->updated));
     return res;
   }
-  auto ids = services.documents->ListIds(d.scope, d.since);
+  Micros last_modified = 0;
+  auto ids = services.documents->ListIds(d.scope, d.since, &last_modified);
   if (!ids.ok()) return ErrorResponse(ctx.request, ids.status(), ctx.version);
   json::array list;
   for (auto& id : *ids) list.emplace_back(id);
   std::string body = json::serialize(list);
   Response res = JsonResponse(ctx, bhttp::status::ok, body);
   res.set(bhttp::field::etag, "\"" + Sha1Hex(body) + "\"");
-  res.set(bhttp::field::last_modified, HttpDate(NowMicros()));
+  res.set(bhttp::field::last_modified, HttpDate(last_modified > 0 ? last_modified : NowMicros()));
   return res;
 }
 
@@ -232,12 +237,12 @@ Response HandleDocuments(RequestContext& ctx, Services& services, const Resource
 
 }  // namespace
 
-Result<std::string> AgentParamKey(const std::string& agent_json) {
+Result<std::string> AgentParamKey(const std::string& agent_json, bool allow_group) {
   json::error_code ec;
   json::value v = json::parse(agent_json, ec);
-  auto key = ec ? std::nullopt : xapi::IfiKey(v);
-  if (!key) return Status::InvalidArgument("agent: must be a JSON Agent with exactly one IFI");
-  return *key;
+  if (ec) return Status::InvalidArgument("agent: not valid JSON");
+  LRS_RETURN_IF_ERROR(xapi::ValidateAgentParameter(v, allow_group, "agent"));
+  return *xapi::IfiKey(v);
 }
 
 Response HandleState(RequestContext& ctx, Services& services) { return HandleDocuments(ctx, services, kState); }

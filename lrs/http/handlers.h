@@ -18,9 +18,10 @@ Response HandleAgentProfile(RequestContext& ctx, Services& services);
 Response HandleAgents(RequestContext& ctx, Services& services);
 Response HandleActivities(RequestContext& ctx, Services& services);
 
-// The IFI key of an `agent` query parameter (JSON); InvalidArgument naming
-// the parameter otherwise.
-Result<std::string> AgentParamKey(const std::string& agent_json);
+// The IFI key of an `agent` query parameter (JSON): a valid Agent, or with
+// `allow_group` an identified Group; InvalidArgument naming the parameter
+// otherwise.
+Result<std::string> AgentParamKey(const std::string& agent_json, bool allow_group);
 
 // Sets X-Experience-API-Consistent-Through (every GET /statements answer
 // carries it, errors included); returns the time it names.

@@ -49,9 +49,10 @@ Status AddFilters(const QueryParams& params, store::StatementQuery* q) {
   if (const std::string* agent = params.Find("agent")) {
     json::error_code ec;
     json::value v = json::parse(*agent, ec);
-    auto key = ec ? std::nullopt : xapi::IfiKey(v);
-    if (!key) return Status::InvalidArgument("agent: must be a JSON Agent or identified Group with an IFI");
-    q->terms.push_back({*related_agents ? xapi::TermKind::kRelatedAgent : xapi::TermKind::kAgent, *key});
+    if (ec) return Status::InvalidArgument("agent: not valid JSON");
+    LRS_RETURN_IF_ERROR(xapi::ValidateAgentParameter(v, /*allow_group=*/true, "agent"));
+    q->terms.push_back({*related_agents ? xapi::TermKind::kRelatedAgent : xapi::TermKind::kAgent,
+                        *xapi::IfiKey(v)});
   }
   if (const std::string* verb = params.Find("verb")) {
     if (!xapi::IsIri(*verb)) return Status::InvalidArgument("verb: must be an IRI");

@@ -54,7 +54,10 @@ Result<std::optional<std::string>> DocumentStore::ScopePrefix(const DocumentScop
 }
 
 std::mutex& DocumentStore::StripeFor(const DocumentScope& scope) {
-  std::string h = Sha1(std::string(1, static_cast<char>(scope.kind)) + scope.partition + '\n' +
+  // Activity Profile documents ignore the partition, so the lock must too.
+  std::string_view partition =
+      scope.kind == DocumentKind::kActivityProfile ? std::string_view() : scope.partition;
+  std::string h = Sha1(std::string(1, static_cast<char>(scope.kind)) + std::string(partition) + '\n' +
                        scope.activity_id);
   return stripes_[static_cast<uint8_t>(h[0]) % stripes_.size()];
 }
@@ -70,8 +73,10 @@ Result<Document> DocumentStore::Get(const DocumentScope& scope, std::string_view
 }
 
 Result<std::vector<std::string>> DocumentStore::ListIds(const DocumentScope& scope,
-                                                        std::optional<Micros> since) {
+                                                        std::optional<Micros> since,
+                                                        Micros* last_modified) {
   std::vector<std::string> ids;
+  Micros latest = 0;
   auto prefix = ScopePrefix(scope, false);
   if (!prefix.ok()) return prefix.status();
   if (!prefix->has_value()) return ids;
@@ -79,10 +84,13 @@ Result<std::vector<std::string>> DocumentStore::ListIds(const DocumentScope& sco
   for (it->Seek(**prefix); it->Valid() && it->key().starts_with(**prefix); it->Next()) {
     std::string_view value(it->value().data(), it->value().size());
     if (value.size() < 8) return Status::Internal("corrupt document record");
-    if (since && static_cast<Micros>(GetBigEndian64(value)) <= *since) continue;
+    Micros updated = static_cast<Micros>(GetBigEndian64(value));
+    if (since && updated <= *since) continue;
+    latest = std::max(latest, updated);
     ids.emplace_back(it->key().data() + (*prefix)->size(), it->key().size() - (*prefix)->size());
   }
   LRS_RETURN_IF_ERROR(FromRocks(it->status()));
+  if (last_modified) *last_modified = latest;
   return ids;
 }
 

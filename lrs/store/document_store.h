@@ -55,7 +55,9 @@ class DocumentStore {
 
   // Ids in the scope changed after `since` (all when nullopt). For State
   // without a registration, only documents stored without one.
-  Result<std::vector<std::string>> ListIds(const DocumentScope& scope, std::optional<Micros> since);
+  // `last_modified`, when given, receives the latest change among them (0 if none).
+  Result<std::vector<std::string>> ListIds(const DocumentScope& scope, std::optional<Micros> since,
+                                           Micros* last_modified = nullptr);
 
   // `decide` receives the current document (nullopt if none) and returns the
   // document to store, nullopt to delete it, or an error that aborts with

@@ -103,6 +103,66 @@ Status StatementStager::ApplyVoid(const Uuid& target, const Uuid& voider, Pendin
   return Status::Ok();
 }
 
+Result<std::vector<std::string>> StatementStager::Referrers(const std::string& raw_target,
+                                                            const Pending& p) {
+  std::vector<std::string> out;
+  using RefMap = std::multimap<std::string, std::string>;
+  for (const RefMap* refs : {static_cast<const RefMap*>(&p.refs), static_cast<const RefMap*>(&refs_)}) {
+    auto [lo, hi] = refs->equal_range(raw_target);
+    for (auto it = lo; it != hi; ++it) out.push_back(it->second);
+  }
+  Uuid target;
+  std::copy(raw_target.begin(), raw_target.end(), target.begin());
+  std::string prefix = keys::RefTargetPrefix(target);
+  auto it = db_->NewIterator(rocksdb::ReadOptions());
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    out.emplace_back(it->key().data() + prefix.size(), it->key().size() - prefix.size());
+  }
+  LRS_RETURN_IF_ERROR(FromRocks(it->status()));
+  return out;
+}
+
+Status StatementStager::PropagateToReferrers(const std::string& raw_target, const std::string& terms,
+                                             Pending& p, int depth) {
+  // References form chains, not cycles (a statement can only reference an
+  // id it names at creation), but a bound keeps a hostile chain cheap.
+  constexpr int kMaxDepth = 16;
+  if (terms.empty() || depth >= kMaxDepth) return Status::Ok();
+  auto referrers = Referrers(raw_target, p);
+  if (!referrers.ok()) return referrers.status();
+  for (const std::string& raw : *referrers) {
+    auto found = Lookup(raw, p);
+    if (!found.ok()) return found.status();
+    if (!found->has_value()) continue;  // staged later in this request, or gone
+    Known k = std::move(**found);
+    std::string added;
+    for (size_t i = 0; i + keys::kTermIdSize <= terms.size(); i += keys::kTermIdSize) {
+      std::string_view t = std::string_view(terms).substr(i, keys::kTermIdSize);
+      bool have = false;
+      for (size_t j = 0; j + keys::kTermIdSize <= k.terms.size() && !have; j += keys::kTermIdSize) {
+        have = std::string_view(k.terms).substr(j, keys::kTermIdSize) == t;
+      }
+      if (!have) added.append(t);
+    }
+    if (added.empty()) continue;
+    Uuid id;
+    std::copy(raw.begin(), raw.end(), id.begin());
+    auto voided = IsVoided(raw, p);
+    if (!voided.ok()) return voided.status();
+    if (!*voided || k.voiding) {
+      for (size_t i = 0; i + keys::kTermIdSize <= added.size(); i += keys::kTermIdSize) {
+        p.batch.Put(keys::TermIndex(std::string_view(added).substr(i, keys::kTermIdSize), k.seq),
+                    keys::PartAndId(k.part, id));
+      }
+    }
+    k.terms += added;
+    p.batch.Put(keys::Terms(id), k.terms);
+    p.known[raw] = std::move(k);
+    LRS_RETURN_IF_ERROR(PropagateToReferrers(raw, added, p, depth + 1));
+  }
+  return Status::Ok();
+}
+
 Status StatementStager::StageOne(NewStatement& s, Pending& p, InsertOutcome& out) {
   std::string raw_id = UuidBytes(s.id);
   std::string id_text = FormatUuid(s.id);
@@ -151,6 +211,7 @@ Status StatementStager::StageOne(NewStatement& s, Pending& p, InsertOutcome& out
       }
     }
     p.batch.Put(keys::RefTarget(*target, s.id), "");
+    p.refs.emplace(UuidBytes(*target), raw_id);
   }
 
   LRS_RETURN_IF_ERROR(MergeActivities(s.statement, p));
@@ -169,6 +230,7 @@ Status StatementStager::StageOne(NewStatement& s, Pending& p, InsertOutcome& out
       p.batch.Put(keys::TermIndex(std::string_view(terms).substr(i, keys::kTermIdSize), seq), where);
     }
   }
+  LRS_RETURN_IF_ERROR(PropagateToReferrers(raw_id, terms, p, 0));
   p.known[raw_id] = Known{*part, seq, voiding, std::move(body), std::move(terms)};
   out.ids.push_back(id_text);
   return Status::Ok();
@@ -191,6 +253,7 @@ Result<InsertOutcome> StatementStager::StageRequest(
   for (auto& [k, v] : p.known) known_[k] = std::move(v);
   for (auto& [k, v] : p.voided) voided_[k] = v;
   for (auto& [k, v] : p.activities) activities_[k] = std::move(v);
+  refs_.insert(p.refs.begin(), p.refs.end());
   *last_seq_ = p.last_seq;
   return out;
 }

@@ -47,6 +47,7 @@ class StatementStager {
     std::map<std::string, Known> known;          // by raw uuid bytes
     std::map<std::string, bool> voided;          // raw uuid -> voided now
     std::map<std::string, std::string> activities;  // activity id -> merged JSON
+    std::multimap<std::string, std::string> refs;   // raw target uuid -> raw referrer uuid
     uint64_t last_seq;
   };
 
@@ -54,6 +55,11 @@ class StatementStager {
   Result<std::optional<Known>> Lookup(const std::string& raw_id, const Pending& p);
   Result<bool> IsVoided(const std::string& raw_id, const Pending& p);
   Status ApplyVoid(const Uuid& target, const Uuid& voider, Pending& p);
+  // Gives statements that already reference `target` its filter terms
+  // (they arrived before it), and so on down chains of references.
+  Status PropagateToReferrers(const std::string& raw_target, const std::string& terms, Pending& p,
+                              int depth);
+  Result<std::vector<std::string>> Referrers(const std::string& raw_target, const Pending& p);
   // Folds the activity definitions a statement carries into the stored ones
   // (statement_stager_activities.cpp).
   Status MergeActivities(const boost::json::object& statement, Pending& p);
@@ -66,6 +72,7 @@ class StatementStager {
   std::map<std::string, Known> known_;
   std::map<std::string, bool> voided_;
   std::map<std::string, std::string> activities_;
+  std::multimap<std::string, std::string> refs_;
 };
 
 // The target id of a StatementRef object, if `statement.object` is one.

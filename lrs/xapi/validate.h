@@ -31,6 +31,11 @@ namespace lrs::xapi {
 // sha2 hex, fileUrl IRL); language maps with RFC 5646 tags; UUID ids.
 Status ValidateStatement(const boost::json::value& statement, Version version);
 
+// The `agent` query parameter: an Agent (document resources, /agents) or,
+// with `allow_group`, an Agent or identified Group (GET /statements), with
+// exactly one IFI. Errors start with `name`, the parameter's name.
+Status ValidateAgentParameter(const boost::json::value& agent, bool allow_group, std::string_view name);
+
 // True when `s` is a well-formed absolute IRI (scheme ":" ...).
 bool IsIri(std::string_view s);
 // True when `s` is an ISO 8601 duration as xAPI allows (PnYnMnDTnHnMnS, PnW).

@@ -2,11 +2,24 @@
 
 namespace lrs::xapi {
 
-std::optional<Version> ParseVersionHeader(std::string_view h) {
-  if (h == "1.0" || h == "1.0.0" || h == "1.0.1" || h == "1.0.2" || h == "1.0.3") {
-    return Version::k103;
+namespace {
+// "MAJOR.0" or "MAJOR.0.PATCH" with a decimal PATCH (Communication 3.3: an LRS
+// MUST accept any version header starting with "1.0.").
+bool IsVersionOf(std::string_view h, std::string_view major_minor) {
+  if (!h.starts_with(major_minor)) return false;
+  h.remove_prefix(major_minor.size());
+  if (h.empty()) return true;
+  if (h.front() != '.' || h.size() == 1 || h.size() > 6) return false;
+  for (char c : h.substr(1)) {
+    if (c < '0' || c > '9') return false;
   }
-  if (h == "2.0" || h == "2.0.0") return Version::k200;
+  return true;
+}
+}  // namespace
+
+std::optional<Version> ParseVersionHeader(std::string_view h) {
+  if (IsVersionOf(h, "1.0")) return Version::k103;
+  if (IsVersionOf(h, "2.0")) return Version::k200;
   return std::nullopt;
 }
 

@@ -9,7 +9,7 @@ namespace lrs::xapi {
 
 enum class Version { k103, k200 };
 
-// Accepts "1.0", "1.0.0" .. "1.0.3" (served as 1.0.3) and "2.0", "2.0.0".
+// Accepts "1.0" and "1.0.N" (served as 1.0.3), "2.0" and "2.0.N" (served as 2.0.0).
 std::optional<Version> ParseVersionHeader(std::string_view header);
 // "1.0.3" or "2.0.0": what the store echoes and writes into statement.version.
 std::string_view VersionString(Version v);

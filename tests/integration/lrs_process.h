@@ -152,15 +152,21 @@ class LrsProcess {
 
 // Statement builders shared by the test files.
 boost::json::object Agent(const std::string& email, const std::string& name = "");
-boost::json::object Statement(const std::string& email = "learner@example.com",
-                              const std::string& verb = "http://adlnet.gov/expapi/verbs/experienced",
-                              const std::string& activity = "http://example.com/activities/a");
+boost::json::object Statement(
+    const std::string& email = "learner@example.com",
+    const std::string& verb = "http://adlnet.gov/expapi/verbs/experienced",
+    const std::string& activity = "http://example.com/activities/a");
 
 // Collects every statement of a query by following `more` links (at most
 // `max_pages`), in the order returned. Fails the test on any non-200 page.
 std::vector<boost::json::object> QueryAll(const LrsProcess& lrs, const std::string& target,
-                                          const std::string& version = kV103,
-                                          int max_pages = 100);
+                                          const std::string& version = kV103, int max_pages = 100);
+// POSTs one statement and returns its id; "" (and a test failure) unless 200.
+std::string PostStatement(const LrsProcess& lrs, const boost::json::object& statement,
+                          const std::string& version = kV103);
+// GET ?statementId=; an empty object (and a test failure) unless 200.
+boost::json::object GetStatement(const LrsProcess& lrs, const std::string& id,
+                                 const std::string& version = kV103);
 // Ids of a StatementResult page, in order.
 std::vector<std::string> IdsOf(const boost::json::value& result);
 

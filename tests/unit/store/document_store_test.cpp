@@ -1,0 +1,513 @@
+// DocumentStore against a real RocksDB in a temporary directory: Get, the
+// Update decision protocol (create, replace, delete, refuse), ETags, updated
+// times, ListIds with since and its scoping, DeleteAll, and the atomicity of
+// Update under concurrent read-modify-write.
+#include "lrs/store/document_store.h"
+
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/json.hpp>
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "lrs/base/clock.h"
+#include "lrs/store/database.h"
+#include "lrs/store/partition_directory.h"
+#include "lrs/xapi/agent.h"
+
+namespace lrs::store {
+namespace {
+
+namespace json = boost::json;
+
+constexpr char kCourse[] = "http://example.org/activities/course";
+constexpr char kLesson[] = "http://example.org/activities/lesson";
+constexpr char kRegA[] = "6c0e3e2a-3a0b-4f7e-9d7e-1c2b3a4d5e6f";
+constexpr char kRegB[] = "0f1e2d3c-4b5a-4697-8877-665544332211";
+
+// SHA-1 computed here with OpenSSL, so a mistake in lrs/base cannot cancel out.
+std::string Sha1HexRef(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha1(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
+}
+
+std::string PartitionOf(std::string_view agent_json) {
+  auto key = xapi::IfiKey(json::parse(agent_json));
+  EXPECT_TRUE(key.has_value()) << agent_json;
+  return key.value_or("");
+}
+
+const std::string& Ada() {
+  static const std::string k = PartitionOf(R"({"mbox":"mailto:ada@example.org"})");
+  return k;
+}
+const std::string& Bob() {
+  static const std::string k = PartitionOf(R"({"mbox":"mailto:bob@example.org"})");
+  return k;
+}
+
+DocumentScope State(const std::string& partition, const std::string& activity,
+                    std::optional<std::string> registration = std::nullopt) {
+  return {DocumentKind::kState, partition, activity, std::move(registration)};
+}
+DocumentScope ActivityProfile(const std::string& activity) {
+  return {DocumentKind::kActivityProfile, "", activity, std::nullopt};
+}
+DocumentScope AgentProfile(const std::string& partition) {
+  return {DocumentKind::kAgentProfile, partition, "", std::nullopt};
+}
+
+// Spins (without sleeping) until the wall clock has passed `t`, so a write
+// made afterwards gets a strictly later `updated`.
+void WaitForClockPast(Micros t) {
+  while (NowMicros() <= t) std::this_thread::yield();
+}
+
+class DocumentStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/lrs_document_store_test_XXXXXX";
+    char* dir = mkdtemp(tmpl);
+    ASSERT_NE(dir, nullptr);
+    dir_ = dir;
+    Open();
+  }
+
+  void TearDown() override {
+    Close();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  void Open() {
+    auto db = Database::Open(
+        DatabaseOptions{.path = dir_, .block_cache_bytes = 8u << 20, .sync_writes = false});
+    ASSERT_TRUE(db.ok()) << db.status().message();
+    db_ = std::move(*db);
+    partitions_ = std::make_unique<PartitionDirectory>(db_.get());
+    docs_ = std::make_unique<DocumentStore>(db_.get(), partitions_.get());
+  }
+
+  void Close() {
+    docs_.reset();
+    partitions_.reset();
+    db_.reset();
+  }
+
+  // Stores `body` unconditionally (create or replace).
+  void Put(const DocumentScope& scope, const std::string& id, const std::string& body,
+           const std::string& content_type = "application/json") {
+    Status s = docs_->Update(scope, id, [&](const std::optional<Document>&) {
+      return Result<std::optional<Document>>(
+          std::optional<Document>(Document{content_type, body, "", 0}));
+    });
+    ASSERT_TRUE(s.ok()) << s.message();
+  }
+
+  Status Delete(const DocumentScope& scope, const std::string& id) {
+    return docs_->Update(scope, id, [](const std::optional<Document>&) {
+      return Result<std::optional<Document>>(std::optional<Document>());
+    });
+  }
+
+  // The body stored at `id`, or "<missing>".
+  std::string BodyOf(const DocumentScope& scope, const std::string& id) {
+    auto d = docs_->Get(scope, id);
+    if (!d.ok()) {
+      EXPECT_TRUE(d.status().Is(Status::Code::kNotFound)) << d.status().message();
+      return "<missing>";
+    }
+    return d->body;
+  }
+
+  std::vector<std::string> Ids(const DocumentScope& scope,
+                               std::optional<Micros> since = std::nullopt) {
+    auto ids = docs_->ListIds(scope, since);
+    EXPECT_TRUE(ids.ok()) << ids.status().message();
+    if (!ids.ok()) return {};
+    std::sort(ids->begin(), ids->end());
+    return *ids;
+  }
+
+  std::string dir_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<PartitionDirectory> partitions_;
+  std::unique_ptr<DocumentStore> docs_;
+};
+
+using IdList = std::vector<std::string>;
+
+TEST_F(DocumentStoreTest, GetOfMissingDocumentIsNotFound) {
+  // Unknown partition.
+  auto none = docs_->Get(State(Ada(), kCourse), "bookmark");
+  ASSERT_FALSE(none.ok());
+  EXPECT_TRUE(none.status().Is(Status::Code::kNotFound)) << none.status().message();
+
+  // Known partition and activity, other id.
+  Put(State(Ada(), kCourse), "bookmark", "{}");
+  auto other = docs_->Get(State(Ada(), kCourse), "suspend_data");
+  ASSERT_FALSE(other.ok());
+  EXPECT_TRUE(other.status().Is(Status::Code::kNotFound)) << other.status().message();
+
+  auto profile = docs_->Get(ActivityProfile(kCourse), "bookmark");
+  EXPECT_TRUE(profile.status().Is(Status::Code::kNotFound));
+}
+
+TEST_F(DocumentStoreTest, UpdateCreatesDocumentWithEtagAndUpdated) {
+  bool saw_current = true;
+  Micros before = NowMicros();
+  Status s = docs_->Update(State(Ada(), kCourse), "bookmark", [&](const auto& current) {
+    saw_current = current.has_value();
+    // Whatever the decision puts in etag and updated is replaced by the store.
+    return Result<std::optional<Document>>(
+        std::optional<Document>(Document{"text/plain; charset=utf-8", "abc", "bogus", 42}));
+  });
+  Micros after = NowMicros();
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_FALSE(saw_current) << "a new document's decision must receive nullopt";
+
+  auto d = docs_->Get(State(Ada(), kCourse), "bookmark");
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  EXPECT_EQ(d->content_type, "text/plain; charset=utf-8");
+  EXPECT_EQ(d->body, "abc");
+  EXPECT_EQ(d->etag, "a9993e364706816aba3e25717850c26c9cd0d89d");  // SHA-1("abc")
+  EXPECT_GE(d->updated, before);
+  EXPECT_LE(d->updated, after);
+}
+
+TEST_F(DocumentStoreTest, EtagIsSha1HexOfBinaryBody) {
+  std::string body("\x00\x01\xff\xfe binary\r\n", 13);
+  Put(AgentProfile(Ada()), "avatar", body, "application/octet-stream");
+  auto d = docs_->Get(AgentProfile(Ada()), "avatar");
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  EXPECT_EQ(d->body, body);
+  EXPECT_EQ(d->etag, Sha1HexRef(body));
+  EXPECT_EQ(d->etag.size(), 40u);
+  EXPECT_EQ(d->etag.find_first_not_of("0123456789abcdef"), std::string::npos) << d->etag;
+  EXPECT_EQ(d->content_type, "application/octet-stream");
+
+  // An empty document has the SHA-1 of nothing.
+  Put(AgentProfile(Ada()), "empty", "", "text/plain");
+  auto e = docs_->Get(AgentProfile(Ada()), "empty");
+  ASSERT_TRUE(e.ok()) << e.status().message();
+  EXPECT_EQ(e->body, "");
+  EXPECT_EQ(e->etag, "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+}
+
+TEST_F(DocumentStoreTest, UpdateReplacesAndSeesTheCurrentDocument) {
+  Put(State(Ada(), kCourse), "bookmark", R"({"page":1})");
+  auto first = docs_->Get(State(Ada(), kCourse), "bookmark");
+  ASSERT_TRUE(first.ok());
+  WaitForClockPast(first->updated);
+
+  std::optional<Document> seen;
+  Status s = docs_->Update(State(Ada(), kCourse), "bookmark", [&](const auto& current) {
+    seen = current;
+    return Result<std::optional<Document>>(
+        std::optional<Document>(Document{"text/plain", "page 2", "", 0}));
+  });
+  ASSERT_TRUE(s.ok()) << s.message();
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_EQ(seen->body, R"({"page":1})");
+  EXPECT_EQ(seen->content_type, "application/json");
+  EXPECT_EQ(seen->etag, Sha1HexRef(R"({"page":1})"));
+  EXPECT_EQ(seen->updated, first->updated);
+
+  auto second = docs_->Get(State(Ada(), kCourse), "bookmark");
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->body, "page 2");
+  EXPECT_EQ(second->content_type, "text/plain");
+  EXPECT_EQ(second->etag, Sha1HexRef("page 2"));
+  EXPECT_GT(second->updated, first->updated);
+  EXPECT_EQ(Ids(State(Ada(), kCourse)), IdList{"bookmark"});
+}
+
+TEST_F(DocumentStoreTest, UpdateReturningNulloptDeletes) {
+  Put(State(Ada(), kCourse), "bookmark", "{}");
+  Put(State(Ada(), kCourse), "suspend_data", "{}");
+  ASSERT_TRUE(Delete(State(Ada(), kCourse), "bookmark").ok());
+  EXPECT_EQ(BodyOf(State(Ada(), kCourse), "bookmark"), "<missing>");
+  EXPECT_EQ(BodyOf(State(Ada(), kCourse), "suspend_data"), "{}");
+  EXPECT_EQ(Ids(State(Ada(), kCourse)), IdList{"suspend_data"});
+
+  // Deleting what is not there succeeds and changes nothing.
+  EXPECT_TRUE(Delete(State(Ada(), kCourse), "bookmark").ok());
+  EXPECT_TRUE(Delete(State(Bob(), kLesson), "never").ok());
+  EXPECT_EQ(Ids(State(Ada(), kCourse)), IdList{"suspend_data"});
+}
+
+TEST_F(DocumentStoreTest, DecisionErrorChangesNothing) {
+  Put(ActivityProfile(kCourse), "config", R"({"a":1})");
+  auto before = docs_->Get(ActivityProfile(kCourse), "config");
+  ASSERT_TRUE(before.ok());
+
+  // A refused replacement.
+  Status s = docs_->Update(ActivityProfile(kCourse), "config", [](const auto&) {
+    return Result<std::optional<Document>>(Status::PreconditionFailed("If-Match failed"));
+  });
+  EXPECT_TRUE(s.Is(Status::Code::kPreconditionFailed)) << s.message();
+  EXPECT_EQ(s.message(), "If-Match failed");
+  // A refused delete.
+  s = docs_->Update(ActivityProfile(kCourse), "config", [](const auto&) {
+    return Result<std::optional<Document>>(Status::Conflict("no"));
+  });
+  EXPECT_TRUE(s.Is(Status::Code::kConflict)) << s.message();
+
+  auto after = docs_->Get(ActivityProfile(kCourse), "config");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->body, before->body);
+  EXPECT_EQ(after->etag, before->etag);
+  EXPECT_EQ(after->updated, before->updated);
+  EXPECT_EQ(after->content_type, before->content_type);
+
+  // A refused creation leaves no document and no id behind.
+  s = docs_->Update(State(Bob(), kLesson, kRegA), "new", [](const auto&) {
+    return Result<std::optional<Document>>(Status::InvalidArgument("not JSON"));
+  });
+  EXPECT_TRUE(s.Is(Status::Code::kInvalidArgument)) << s.message();
+  EXPECT_EQ(BodyOf(State(Bob(), kLesson, kRegA), "new"), "<missing>");
+  EXPECT_TRUE(Ids(State(Bob(), kLesson, kRegA)).empty());
+}
+
+TEST_F(DocumentStoreTest, ListIdsSinceIsExclusiveAndOnlyLaterOnes) {
+  DocumentScope scope = AgentProfile(Ada());
+  Put(scope, "one", "1");
+  auto one = docs_->Get(scope, "one");
+  ASSERT_TRUE(one.ok());
+  WaitForClockPast(one->updated);
+  Put(scope, "two", "2");
+  auto two = docs_->Get(scope, "two");
+  ASSERT_TRUE(two.ok());
+  ASSERT_GT(two->updated, one->updated);
+
+  EXPECT_EQ(Ids(scope), (IdList{"one", "two"}));
+  EXPECT_EQ(Ids(scope, one->updated - 1), (IdList{"one", "two"}));
+  EXPECT_EQ(Ids(scope, one->updated), IdList{"two"});  // exclusive
+  EXPECT_EQ(Ids(scope, two->updated - 1), IdList{"two"});
+  EXPECT_TRUE(Ids(scope, two->updated).empty());
+
+  // Changing "one" makes it later than "two".
+  WaitForClockPast(two->updated);
+  Put(scope, "one", "1b");
+  EXPECT_EQ(Ids(scope, two->updated), IdList{"one"});
+  EXPECT_EQ(Ids(scope, one->updated), (IdList{"one", "two"}));
+}
+
+TEST_F(DocumentStoreTest, ListIdsIsScopedByKindPartitionAndActivity) {
+  Put(State(Ada(), kCourse), "s-ada-course", "{}");
+  Put(State(Ada(), kLesson), "s-ada-lesson", "{}");
+  Put(State(Bob(), kCourse), "s-bob-course", "{}");
+  Put(ActivityProfile(kCourse), "ap-course", "{}");
+  Put(ActivityProfile(kLesson), "ap-lesson", "{}");
+  Put(AgentProfile(Ada()), "p-ada", "{}");
+  Put(AgentProfile(Bob()), "p-bob", "{}");
+  // The same id in every kind: each kind has its own namespace.
+  Put(State(Ada(), kCourse), "same", "state");
+  Put(ActivityProfile(kCourse), "same", "activity profile");
+  Put(AgentProfile(Ada()), "same", "agent profile");
+
+  EXPECT_EQ(Ids(State(Ada(), kCourse)), (IdList{"s-ada-course", "same"}));
+  EXPECT_EQ(Ids(State(Ada(), kLesson)), IdList{"s-ada-lesson"});
+  EXPECT_EQ(Ids(State(Bob(), kCourse)), IdList{"s-bob-course"});
+  EXPECT_TRUE(Ids(State(Bob(), kLesson)).empty());
+  EXPECT_EQ(Ids(ActivityProfile(kCourse)), (IdList{"ap-course", "same"}));
+  EXPECT_EQ(Ids(ActivityProfile(kLesson)), IdList{"ap-lesson"});
+  EXPECT_EQ(Ids(AgentProfile(Ada())), (IdList{"p-ada", "same"}));
+  EXPECT_EQ(Ids(AgentProfile(Bob())), IdList{"p-bob"});
+
+  EXPECT_EQ(BodyOf(State(Ada(), kCourse), "same"), "state");
+  EXPECT_EQ(BodyOf(ActivityProfile(kCourse), "same"), "activity profile");
+  EXPECT_EQ(BodyOf(AgentProfile(Ada()), "same"), "agent profile");
+  EXPECT_EQ(BodyOf(State(Bob(), kCourse), "same"), "<missing>");
+  EXPECT_EQ(BodyOf(AgentProfile(Bob()), "same"), "<missing>");
+}
+
+TEST_F(DocumentStoreTest, StateRegistrationIsPartOfTheScope) {
+  Put(State(Ada(), kCourse), "plain", "no registration");
+  Put(State(Ada(), kCourse, kRegA), "in-a", "registration A");
+  Put(State(Ada(), kCourse, kRegB), "in-b", "registration B");
+  Put(State(Ada(), kCourse, kRegA), "shared", "A's");
+  Put(State(Ada(), kCourse), "shared", "plain's");
+
+  EXPECT_EQ(Ids(State(Ada(), kCourse)), (IdList{"plain", "shared"}));
+  EXPECT_EQ(Ids(State(Ada(), kCourse, kRegA)), (IdList{"in-a", "shared"}));
+  EXPECT_EQ(Ids(State(Ada(), kCourse, kRegB)), IdList{"in-b"});
+
+  EXPECT_EQ(BodyOf(State(Ada(), kCourse), "in-a"), "<missing>");
+  EXPECT_EQ(BodyOf(State(Ada(), kCourse, kRegA), "plain"), "<missing>");
+  EXPECT_EQ(BodyOf(State(Ada(), kCourse, kRegB), "in-a"), "<missing>");
+  EXPECT_EQ(BodyOf(State(Ada(), kCourse, kRegA), "shared"), "A's");
+  EXPECT_EQ(BodyOf(State(Ada(), kCourse), "shared"), "plain's");
+}
+
+TEST_F(DocumentStoreTest, DeleteAllRemovesOnlyItsScope) {
+  Put(State(Ada(), kCourse), "a", "{}");
+  Put(State(Ada(), kCourse), "b", "{}");
+  Put(State(Ada(), kCourse, kRegA), "r", "{}");
+  Put(State(Ada(), kLesson), "l", "{}");
+  Put(State(Bob(), kCourse), "bob", "{}");
+  Put(ActivityProfile(kCourse), "ap", "{}");
+  Put(AgentProfile(Ada()), "p", "{}");
+
+  ASSERT_TRUE(docs_->DeleteAll(State(Ada(), kCourse)).ok());
+  EXPECT_TRUE(Ids(State(Ada(), kCourse)).empty());
+  EXPECT_EQ(BodyOf(State(Ada(), kCourse), "a"), "<missing>");
+  EXPECT_EQ(Ids(State(Ada(), kCourse, kRegA)), IdList{"r"});
+  EXPECT_EQ(Ids(State(Ada(), kLesson)), IdList{"l"});
+  EXPECT_EQ(Ids(State(Bob(), kCourse)), IdList{"bob"});
+  EXPECT_EQ(Ids(ActivityProfile(kCourse)), IdList{"ap"});
+  EXPECT_EQ(Ids(AgentProfile(Ada())), IdList{"p"});
+
+  ASSERT_TRUE(docs_->DeleteAll(State(Ada(), kCourse, kRegA)).ok());
+  EXPECT_TRUE(Ids(State(Ada(), kCourse, kRegA)).empty());
+  EXPECT_EQ(Ids(State(Ada(), kLesson)), IdList{"l"});
+
+  // Empty scopes and unknown partitions are fine.
+  EXPECT_TRUE(docs_->DeleteAll(State(Ada(), kCourse)).ok());
+  EXPECT_TRUE(
+      docs_->DeleteAll(State(PartitionOf(R"({"openid":"http://nobody.example"})"), kCourse)).ok());
+  EXPECT_EQ(Ids(State(Bob(), kCourse)), IdList{"bob"});
+
+  // The scope is usable again afterwards.
+  Put(State(Ada(), kCourse), "again", "{}");
+  EXPECT_EQ(Ids(State(Ada(), kCourse)), IdList{"again"});
+}
+
+TEST_F(DocumentStoreTest, ActivityProfileIsSharedAndBelongsToNoAgent) {
+  Put(ActivityProfile(kCourse), "config", R"({"passing":0.8})");
+  // Whoever asks sees the one document: its scope names no agent.
+  EXPECT_EQ(BodyOf(ActivityProfile(kCourse), "config"), R"({"passing":0.8})");
+  EXPECT_EQ(Ids(ActivityProfile(kCourse)), IdList{"config"});
+  // It is in no agent's documents.
+  EXPECT_TRUE(Ids(AgentProfile(Ada())).empty());
+  EXPECT_TRUE(Ids(State(Ada(), kCourse)).empty());
+  EXPECT_EQ(BodyOf(State(Ada(), kCourse), "config"), "<missing>");
+  // A State delete-all for an agent does not touch it.
+  ASSERT_TRUE(docs_->DeleteAll(State(Ada(), kCourse)).ok());
+  EXPECT_EQ(Ids(ActivityProfile(kCourse)), IdList{"config"});
+}
+
+TEST_F(DocumentStoreTest, DocumentsSurviveReopen) {
+  Put(State(Ada(), kCourse, kRegA), "bookmark", R"({"page":7})");
+  Put(ActivityProfile(kCourse), "config", "x", "text/plain");
+  auto before = docs_->Get(State(Ada(), kCourse, kRegA), "bookmark");
+  ASSERT_TRUE(before.ok());
+  Close();
+  Open();
+  auto after = docs_->Get(State(Ada(), kCourse, kRegA), "bookmark");
+  ASSERT_TRUE(after.ok()) << after.status().message();
+  EXPECT_EQ(after->body, R"({"page":7})");
+  EXPECT_EQ(after->updated, before->updated);
+  EXPECT_EQ(after->etag, before->etag);
+  EXPECT_EQ(after->content_type, "application/json");
+  EXPECT_EQ(BodyOf(ActivityProfile(kCourse), "config"), "x");
+}
+
+// Eight threads increment one JSON counter through Update. If the decision
+// and the write were not atomic, two threads would read the same value and
+// one increment would be lost.
+TEST_F(DocumentStoreTest, ConcurrentReadModifyWriteLosesNoUpdate) {
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 150;
+  DocumentScope scope = State(Ada(), kCourse, kRegA);
+  Put(scope, "counter", R"({"n":0})");
+
+  std::atomic<int> failures{0};
+  std::vector<std::vector<int64_t>> written(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        int64_t next = 0;
+        Status s = docs_->Update(scope, "counter", [&](const std::optional<Document>& current) {
+          if (!current) return Result<std::optional<Document>>(Status::Internal("vanished"));
+          int64_t n = json::parse(current->body).at("n").as_int64();
+          next = n + 1;
+          json::object o{{"n", next}};
+          return Result<std::optional<Document>>(
+              std::optional<Document>(Document{"application/json", json::serialize(o), "", 0}));
+        });
+        if (!s.ok()) {
+          ++failures;
+          continue;
+        }
+        written[t].push_back(next);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+
+  auto d = docs_->Get(scope, "counter");
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  EXPECT_EQ(json::parse(d->body).at("n").as_int64(), kThreads * kPerThread);
+  EXPECT_EQ(d->etag, Sha1HexRef(d->body));
+
+  // Every value 1..N was written exactly once: no two decisions saw the same
+  // current document.
+  std::set<int64_t> all;
+  size_t count = 0;
+  for (const auto& w : written) {
+    all.insert(w.begin(), w.end());
+    count += w.size();
+  }
+  EXPECT_EQ(count, static_cast<size_t>(kThreads * kPerThread));
+  EXPECT_EQ(all.size(), static_cast<size_t>(kThreads * kPerThread));
+  EXPECT_EQ(*all.begin(), 1);
+  EXPECT_EQ(*all.rbegin(), kThreads * kPerThread);
+}
+
+// Concurrent creates of distinct documents in one scope, and of one document
+// in many scopes, all land.
+TEST_F(DocumentStoreTest, ConcurrentWritesToManyDocumentsAllLand) {
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 40;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      std::string agent =
+          PartitionOf(R"({"mbox":"mailto:user)" + std::to_string(t) + R"(@example.org"})");
+      for (int i = 0; i < kPerThread; ++i) {
+        std::string id = "t" + std::to_string(t) + "-" + std::to_string(i);
+        for (const DocumentScope& scope : {ActivityProfile(kCourse), State(agent, kLesson)}) {
+          Status s = docs_->Update(scope, id, [&](const auto& current) {
+            if (current) return Result<std::optional<Document>>(Status::Conflict("exists"));
+            return Result<std::optional<Document>>(
+                std::optional<Document>(Document{"text/plain", id, "", 0}));
+          });
+          if (!s.ok()) ++failures;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(Ids(ActivityProfile(kCourse)).size(), static_cast<size_t>(kThreads * kPerThread));
+  for (int t = 0; t < kThreads; ++t) {
+    std::string agent =
+        PartitionOf(R"({"mbox":"mailto:user)" + std::to_string(t) + R"(@example.org"})");
+    EXPECT_EQ(Ids(State(agent, kLesson)).size(), static_cast<size_t>(kPerThread)) << t;
+    EXPECT_EQ(BodyOf(State(agent, kLesson), "t" + std::to_string(t) + "-0"),
+              "t" + std::to_string(t) + "-0");
+  }
+}
+
+}  // namespace
+}  // namespace lrs::store
