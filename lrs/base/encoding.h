@@ -42,6 +42,10 @@ std::string UuidBytes(const Uuid& id);  // the 16 bytes as a string
 void PutBigEndian64(std::string* dst, uint64_t v);
 uint64_t GetBigEndian64(std::string_view src);  // src.size() >= 8
 
+// True when `text` is well-formed UTF-8 (no overlongs, surrogates or code
+// points above U+10FFFF).
+bool IsValidUtf8(std::string_view text);
+
 // Constant-time equality for secrets (CRYPTO_memcmp); false on length mismatch.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

@@ -14,8 +14,18 @@ Response HandleAbout(const Request& req, std::optional<xapi::Version> version) {
       {"version", boost::json::array{"1.0.3", "1.0.2", "1.0.1", "1.0.0", "2.0.0"}},
       {"extensions",
        boost::json::object{{"https://w3id.org/learner-lrs/about",
-                            boost::json::object{{"product", "learner-owned LRS"},
-                                                {"statements", "/xapi/statements"}}}}}};
+                            boost::json::object{
+                                {"product", "learner-owned LRS"},
+                                // The store's resources, so a client can find
+                                // them without guessing; the learner and admin
+                                // endpoints join this list as they arrive.
+                                {"endpoints",
+                                 boost::json::object{{"statements", "/xapi/statements"},
+                                                     {"state", "/xapi/activities/state"},
+                                                     {"activityProfile", "/xapi/activities/profile"},
+                                                     {"agentProfile", "/xapi/agents/profile"},
+                                                     {"agents", "/xapi/agents"},
+                                                     {"activities", "/xapi/activities"}}}}}}}};
   Response res{bhttp::status::ok, req.version()};
   res.set(bhttp::field::content_type, "application/json");
   res.set("X-Experience-API-Version",

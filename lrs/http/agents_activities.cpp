@@ -2,6 +2,7 @@
 // (an activity's stored definition).
 #include <boost/json.hpp>
 
+#include "lrs/base/json.h"
 #include "lrs/http/handlers.h"
 #include "lrs/xapi/validate.h"
 
@@ -29,7 +30,7 @@ Response HandleAgents(RequestContext& ctx, Services&) {
   const std::string& text = *ctx.params.Find("agent");
   auto key = AgentParamKey(text, /*allow_group=*/false);
   if (!key.ok()) return ErrorResponse(ctx.request, key.status(), ctx.version);
-  json::object agent = json::parse(text).get_object();
+  json::object agent = ParseJson(text, "agent")->get_object();  // AgentParamKey checked it
   json::object person{{"objectType", "Person"}};
   for (const char* ifi : {"name", "mbox", "mbox_sha1sum", "openid", "account"}) {
     if (auto it = agent.find(ifi); it != agent.end()) person[ifi] = json::array{it->value()};

@@ -44,6 +44,12 @@ Status RewriteAlternateRequest(RequestContext& ctx) {
       content = value;
     } else if (key == "authorization" || key == "x-experience-api-version" ||
                key == "content-type" || key == "if-match" || key == "if-none-match") {
+      // Real headers cannot carry control characters; form fields could, and
+      // a CR/LF here would reach response headers (a stored Content-Type).
+      if (std::any_of(value.begin(), value.end(),
+                      [](unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7f; })) {
+        return Status::InvalidArgument(name + ": control characters are not allowed in a header");
+      }
       req.set(name, value);
     } else if (key == "content-length") {
       // Recomputed from the content below.

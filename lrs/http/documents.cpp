@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <string>
 
+#include "lrs/base/json.h"
 #include "lrs/base/clock.h"
 #include "lrs/base/encoding.h"
 #include "lrs/http/handlers.h"
@@ -146,22 +147,26 @@ bool IsJsonType(std::string_view content_type) {
 Result<std::optional<store::Document>> Merge(const std::optional<store::Document>& current,
                                              store::Document incoming) {
   bool incoming_json = IsJsonType(incoming.content_type);
-  json::error_code ec;
-  json::value in = incoming_json ? json::parse(incoming.body, ec) : json::value();
-  if (incoming_json && (ec || !in.is_object())) {
-    return Status::InvalidArgument("request body: a POSTed JSON document must be a JSON object");
+  json::value in;
+  if (incoming_json) {
+    auto parsed = ParseJson(incoming.body, "request body");
+    if (!parsed.ok()) return parsed.status();
+    if (!parsed->is_object()) {
+      return Status::InvalidArgument("request body: a POSTed JSON document must be a JSON object");
+    }
+    in = std::move(*parsed);
   }
   if (!current) return std::optional<store::Document>(std::move(incoming));
   if (!incoming_json || !IsJsonType(current->content_type)) {
     return Status::InvalidArgument(
         "Content-Type: POST merges JSON documents; the stored or the sent document is not application/json");
   }
-  json::value stored = json::parse(current->body, ec);
-  if (ec || !stored.is_object()) {
+  auto stored = ParseJson(current->body, "stored document");
+  if (!stored.ok() || !stored->is_object()) {
     return Status::InvalidArgument("the stored document is not a JSON object, so it cannot be merged");
   }
-  for (auto& kv : in.get_object()) stored.get_object()[kv.key()] = std::move(kv.value());
-  incoming.body = json::serialize(stored);
+  for (auto& kv : in.get_object()) stored->get_object()[kv.key()] = std::move(kv.value());
+  incoming.body = json::serialize(*stored);
   incoming.content_type = "application/json";
   return std::optional<store::Document>(std::move(incoming));
 }
@@ -238,11 +243,10 @@ Response HandleDocuments(RequestContext& ctx, Services& services, const Resource
 }  // namespace
 
 Result<std::string> AgentParamKey(const std::string& agent_json, bool allow_group) {
-  json::error_code ec;
-  json::value v = json::parse(agent_json, ec);
-  if (ec) return Status::InvalidArgument("agent: not valid JSON");
-  LRS_RETURN_IF_ERROR(xapi::ValidateAgentParameter(v, allow_group, "agent"));
-  return *xapi::IfiKey(v);
+  auto v = ParseJson(agent_json, "agent");
+  if (!v.ok()) return v.status();
+  LRS_RETURN_IF_ERROR(xapi::ValidateAgentParameter(*v, allow_group, "agent"));
+  return *xapi::IfiKey(*v);
 }
 
 Response HandleState(RequestContext& ctx, Services& services) { return HandleDocuments(ctx, services, kState); }

@@ -23,9 +23,9 @@ Response HandleActivities(RequestContext& ctx, Services& services);
 // otherwise.
 Result<std::string> AgentParamKey(const std::string& agent_json, bool allow_group);
 
-// Sets X-Experience-API-Consistent-Through (every GET /statements answer
-// carries it, errors included); returns the time it names.
-int64_t SetConsistentThrough(Response& res, store::StatementStore& statements);
+// Sets X-Experience-API-Consistent-Through to `time` (every GET /statements
+// answer carries it, errors included).
+void SetConsistentThrough(Response& res, int64_t time);
 
 // The authority Agent for statements written with `credential`.
 boost::json::value AuthorityFor(const store::Credential& credential, const Services& services);

@@ -1,5 +1,7 @@
 #include "lrs/http/message.h"
 
+#include "lrs/base/encoding.h"
+
 #include <ctime>
 
 namespace lrs::http {
@@ -65,9 +67,10 @@ Result<QueryParams> QueryParams::Parse(std::string_view query) {
     auto name = PercentDecode(pair.substr(0, eq), true);
     auto value = PercentDecode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
     if (!name || !value) {
-      return Status::InvalidArgument("query string: malformed percent-encoding in '" +
-                                     std::string(pair.substr(0, 64)) + "'");
+      return Status::InvalidArgument("query string: malformed percent-encoding");
     }
+    if (!IsValidUtf8(*name)) return Status::InvalidArgument("query string: a parameter name is not UTF-8");
+    if (!IsValidUtf8(*value)) return Status::InvalidArgument(*name + ": not valid UTF-8");
     params.Add(std::move(*name), std::move(*value));
   }
   return params;

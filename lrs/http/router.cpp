@@ -37,7 +37,8 @@ Result<store::Credential> Authenticate(const Request& req, store::CredentialStor
   constexpr std::string_view kBasic = "Basic ";
   if (value.size() <= kBasic.size() || !std::equal(kBasic.begin(), kBasic.end(), value.begin(),
                                                    [](char a, char b) {
-                                                     return std::tolower(a) == std::tolower(b);
+                                                     return std::tolower(static_cast<unsigned char>(a)) ==
+                                                            std::tolower(static_cast<unsigned char>(b));
                                                    })) {
     return Status::Unauthorized("Authorization: only HTTP Basic is supported");
   }
@@ -152,7 +153,9 @@ Response Router::Dispatch(RequestContext& ctx) {
     if (IsRead(m)) {
       if (!AllowedToRead(ctx.credential)) return forbidden("read statements");
       Response res = HandleGetStatements(ctx, services_);
-      SetConsistentThrough(res, *services_.statements);
+      if (res.find("X-Experience-API-Consistent-Through") == res.end()) {
+        SetConsistentThrough(res, services_.statements->ConsistentThrough().time);  // errors
+      }
       return res;
     }
   } else if (path == "/xapi/activities/state") {
@@ -164,10 +167,15 @@ Response Router::Dispatch(RequestContext& ctx) {
   } else if (path == "/xapi/agents/profile") {
     if (!AllowedDocuments(ctx.credential, m, "profile")) return forbidden("use the Agent Profile resource");
     return HandleAgentProfile(ctx, services_);
-  } else if (path == "/xapi/agents") {
-    if (IsRead(m)) return HandleAgents(ctx, services_);
-  } else if (path == "/xapi/activities") {
-    if (IsRead(m)) return HandleActivities(ctx, services_);
+  } else if (path == "/xapi/agents" || path == "/xapi/activities") {
+    if (IsRead(m)) {
+      // These describe what statements say, so they need a statement read
+      // scope, or the profile scope their neighbouring resources use.
+      if (!AllowedToRead(ctx.credential) && !ctx.credential.HasScope("profile")) {
+        return forbidden("read agents and activities");
+      }
+      return path == "/xapi/agents" ? HandleAgents(ctx, services_) : HandleActivities(ctx, services_);
+    }
   } else {
     return ErrorResponse(req, Status::NotFound("no resource at " + ctx.path), ctx.version);
   }

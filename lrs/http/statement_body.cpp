@@ -1,3 +1,4 @@
+#include "lrs/base/json.h"
 #include "lrs/http/statement_body.h"
 
 #include <algorithm>
@@ -26,13 +27,6 @@ std::string LowerType(std::string_view content_type) {
   t.erase(std::remove_if(t.begin(), t.end(), [](unsigned char c) { return std::isspace(c); }), t.end());
   std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
   return t;
-}
-
-Result<json::value> ParseJson(std::string_view text, std::string_view what) {
-  json::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec) return Status::InvalidArgument(std::string(what) + ": not valid JSON (" + ec.message() + ")");
-  return v;
 }
 
 // Splits multipart into the statement JSON and attachment contents by sha2.
@@ -66,7 +60,11 @@ Status ReadMultipart(const RequestContext& ctx, std::string_view content_type, s
                                      ": Content-Transfer-Encoding must be binary");
     }
     std::string sha2 = ToLower(hash->second);
-    if (Sha256Hex(part.body) != sha2) {
+    // xAPI names the hash "sha2": SHA-256 in practice, but SHA-384/512 are SHA-2 too.
+    std::string digest = sha2.size() == 96    ? HexEncode(Sha384(part.body))
+                         : sha2.size() == 128 ? HexEncode(Sha512(part.body))
+                                              : Sha256Hex(part.body);
+    if (digest != sha2) {
       return Status::InvalidArgument("multipart part " + std::to_string(i) +
                                      ": content does not match its X-Experience-API-Hash");
     }

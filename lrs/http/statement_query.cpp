@@ -1,3 +1,4 @@
+#include "lrs/base/json.h"
 #include "lrs/http/statement_query.h"
 
 #include <boost/json.hpp>
@@ -47,12 +48,11 @@ Status AddFilters(const QueryParams& params, store::StatementQuery* q) {
   if (!related_agents.ok()) return related_agents.status();
   if (!related_activities.ok()) return related_activities.status();
   if (const std::string* agent = params.Find("agent")) {
-    json::error_code ec;
-    json::value v = json::parse(*agent, ec);
-    if (ec) return Status::InvalidArgument("agent: not valid JSON");
-    LRS_RETURN_IF_ERROR(xapi::ValidateAgentParameter(v, /*allow_group=*/true, "agent"));
+    auto v = ParseJson(*agent, "agent");
+    if (!v.ok()) return v.status();
+    LRS_RETURN_IF_ERROR(xapi::ValidateAgentParameter(*v, /*allow_group=*/true, "agent"));
     q->terms.push_back({*related_agents ? xapi::TermKind::kRelatedAgent : xapi::TermKind::kAgent,
-                        *xapi::IfiKey(v)});
+                        *xapi::IfiKey(*v)});
   }
   if (const std::string* verb = params.Find("verb")) {
     if (!xapi::IsIri(*verb)) return Status::InvalidArgument("verb: must be an IRI");

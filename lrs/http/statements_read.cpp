@@ -6,9 +6,12 @@
 #include <boost/json.hpp>
 #include <set>
 
+#include "lrs/base/json.h"
 #include "lrs/base/clock.h"
+#include "lrs/base/encoding.h"
 #include "lrs/http/handlers.h"
 #include "lrs/http/statement_query.h"
+#include "lrs/xapi/agent.h"
 #include "lrs/xapi/format.h"
 #include "lrs/xapi/multipart.h"
 
@@ -18,8 +21,6 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::string_view kBoundary = "xapi-4f5e7c0b2d9a41c6b8e3";
-
 struct OutputOptions {
   xapi::Format format = xapi::Format::kExact;
   std::vector<std::string> languages;
@@ -27,11 +28,12 @@ struct OutputOptions {
 };
 
 // Formats one stored statement; exact output is the stored text as is.
-std::string Render(const std::string& stored, const OutputOptions& o) {
+Result<std::string> Render(const std::string& stored, const OutputOptions& o) {
   if (o.format == xapi::Format::kExact) return stored;
-  json::value v = json::parse(stored);
-  xapi::ApplyFormat(v, o.format, o.languages);
-  return json::serialize(v);
+  auto v = ParseJson(stored, "stored statement");
+  if (!v.ok()) return Status::Internal(v.status().message());
+  xapi::ApplyFormat(*v, o.format, o.languages);
+  return json::serialize(*v);
 }
 
 // The sha2 of every attachment of these statements whose content is stored.
@@ -40,9 +42,10 @@ std::vector<xapi::Attachment> AttachmentsOf(const std::vector<const std::string*
   std::vector<xapi::Attachment> out;
   std::set<std::string> seen;
   for (const std::string* text : statements) {
-    json::value v = json::parse(*text);
-    auto it = v.get_object().find("attachments");
-    if (it == v.get_object().end() || !it->value().is_array()) continue;
+    auto v = ParseJson(*text, "stored statement");
+    if (!v.ok() || !v->is_object()) continue;
+    auto it = v->get_object().find("attachments");
+    if (it == v->get_object().end() || !it->value().is_array()) continue;
     for (const auto& a : it->value().get_array()) {
       std::string sha2(a.at("sha2").as_string());
       if (!seen.insert(sha2).second) continue;
@@ -56,17 +59,20 @@ std::vector<xapi::Attachment> AttachmentsOf(const std::vector<const std::string*
 
 Response Finish(RequestContext& ctx, Services& services, std::string json_body,
                 const std::vector<const std::string*>& statements, const OutputOptions& o,
-                Micros last_modified) {
+                Micros last_modified, Micros through_time) {
   Response res;
   if (o.attachments) {
     auto attachments = AttachmentsOf(statements, *services.statements);
-    res = JsonResponse(ctx, bhttp::status::ok,
-                       xapi::BuildMultipart(kBoundary, json_body, attachments));
-    res.set(bhttp::field::content_type, "multipart/mixed; boundary=" + std::string(kBoundary));
+    // A fresh random boundary per response: stored content chosen by a
+    // client must not be able to end its part early (128 random bits make a
+    // collision as likely as guessing a key).
+    std::string boundary = "xapi" + HexEncode(RandomBytes(16));
+    res = JsonResponse(ctx, bhttp::status::ok, xapi::BuildMultipart(boundary, json_body, attachments));
+    res.set(bhttp::field::content_type, "multipart/mixed; boundary=" + boundary);
   } else {
     res = JsonResponse(ctx, bhttp::status::ok, std::move(json_body));
   }
-  Micros through_time = SetConsistentThrough(res, *services.statements);
+  SetConsistentThrough(res, through_time);
   res.set(bhttp::field::last_modified, HttpDate(last_modified > 0 ? last_modified : through_time));
   return res;
 }
@@ -88,7 +94,24 @@ Result<OutputOptions> ReadOutputOptions(const RequestContext& ctx) {
   return o;
 }
 
-Response GetOne(RequestContext& ctx, Services& services, const OutputOptions& o, bool voided) {
+// statements/read/mine: the credential reads only what it wrote.
+bool OnlyOwnStatements(const store::Credential& c) {
+  return !c.HasScope("all") && !c.HasScope("all/read") && !c.HasScope("statements/read");
+}
+
+std::string AuthorityKey(const store::Credential& c, const Services& services) {
+  return *xapi::IfiKey(AuthorityFor(c, services));
+}
+
+bool WrittenBy(const std::string& stored, const store::Credential& c, const Services& services) {
+  auto v = ParseJson(stored, "stored statement");
+  if (!v.ok() || !v->is_object()) return false;
+  auto it = v->get_object().find("authority");
+  return it != v->get_object().end() && xapi::IfiKey(it->value()) == AuthorityKey(c, services);
+}
+
+Response GetOne(RequestContext& ctx, Services& services, const OutputOptions& o, bool voided,
+                Micros through_time) {
   const std::string& text = *ctx.params.Find(voided ? "voidedStatementId" : "statementId");
   auto id = ParseUuid(text);
   if (!id) {
@@ -96,18 +119,20 @@ Response GetOne(RequestContext& ctx, Services& services, const OutputOptions& o,
         std::string(voided ? "voidedStatementId" : "statementId") + ": not a UUID"), ctx.version);
   }
   auto found = services.statements->Get(*id, voided);
+  if (found.ok() && OnlyOwnStatements(ctx.credential) && !WrittenBy(found->json, ctx.credential, services)) {
+    found = Status::NotFound("no statement with that id");  // indistinguishable from absent
+  }
   if (!found.ok()) return ErrorResponse(ctx.request, found.status(), ctx.version);
-  std::string body = Render(found->json, o);
-  return Finish(ctx, services, std::move(body), {&found->json}, o,
-                store::SeqToStoredMicros(found->seq));
+  auto body = Render(found->json, o);
+  if (!body.ok()) return ErrorResponse(ctx.request, body.status(), ctx.version);
+  return Finish(ctx, services, std::move(*body), {&found->json}, o,
+                store::SeqToStoredMicros(found->seq), through_time);
 }
 
 }  // namespace
 
-Micros SetConsistentThrough(Response& res, store::StatementStore& statements) {
-  Micros t = statements.ConsistentThroughTime();
-  res.set("X-Experience-API-Consistent-Through", FormatTimestampMillis(t));
-  return t;
+void SetConsistentThrough(Response& res, Micros time) {
+  res.set("X-Experience-API-Consistent-Through", FormatTimestampMillis(time));
 }
 
 Response HandleGetStatements(RequestContext& ctx, Services& services) {
@@ -119,12 +144,20 @@ Response HandleGetStatements(RequestContext& ctx, Services& services) {
   if (cursor) ApplyCursor(*cursor, &parsed->query);
   auto o = ReadOutputOptions(ctx);
   if (!o.ok()) return ErrorResponse(req, o.status(), ctx.version);
-  if (parsed->single == SingleLookup::kStatementId) return GetOne(ctx, services, *o, false);
-  if (parsed->single == SingleLookup::kVoidedStatementId) return GetOne(ctx, services, *o, true);
+  // One reading bounds the query and names its Consistent-Through, so the
+  // header never claims a statement the page could not have contained.
+  auto through = services.statements->ConsistentThrough();
+  if (parsed->single == SingleLookup::kStatementId) return GetOne(ctx, services, *o, false, through.time);
+  if (parsed->single == SingleLookup::kVoidedStatementId) {
+    return GetOne(ctx, services, *o, true, through.time);
+  }
 
   if (!parsed->query.max_seq_fixed) {
-    parsed->query.store.max_seq = std::min(parsed->query.store.max_seq,
-                                           services.statements->ConsistentThroughSeq());
+    parsed->query.store.max_seq = std::min(parsed->query.store.max_seq, through.seq);
+  }
+  if (OnlyOwnStatements(ctx.credential)) {
+    parsed->query.store.terms.push_back(
+        {xapi::TermKind::kAuthority, AuthorityKey(ctx.credential, services)});
   }
   auto page = services.statements->Query(parsed->query.store);
   if (!page.ok()) return ErrorResponse(req, page.status(), ctx.version);
@@ -133,7 +166,9 @@ Response HandleGetStatements(RequestContext& ctx, Services& services) {
   std::vector<const std::string*> texts;
   for (size_t i = 0; i < page->statements.size(); ++i) {
     if (i) body += ',';
-    body += Render(page->statements[i].json, *o);
+    auto rendered = Render(page->statements[i].json, *o);
+    if (!rendered.ok()) return ErrorResponse(req, rendered.status(), ctx.version);
+    body += *rendered;
     texts.push_back(&page->statements[i].json);
   }
   body += "],\"more\":";
@@ -143,7 +178,7 @@ Response HandleGetStatements(RequestContext& ctx, Services& services) {
     body += "\"\"";
   }
   body += '}';
-  return Finish(ctx, services, std::move(body), texts, *o, 0);
+  return Finish(ctx, services, std::move(body), texts, *o, 0, through.time);
 }
 
 }  // namespace lrs::http

@@ -46,9 +46,16 @@ void RocksStatementStore::LeadGroup(std::unique_lock<std::mutex>& lock) {
   uint64_t last_seq = last_seq_;
   StatementStager stager(db_, &partitions_, &last_seq);
   bool any = false;
-  for (Writer* w : group) {
-    w->result = stager.StageRequest(*w->statements, *w->attachments);
-    any = any || w->result.ok();
+  // Nothing may escape between here and the hand-over below, or the queue
+  // would keep a dangling leader and every later writer would wait forever.
+  try {
+    for (Writer* w : group) {
+      w->result = stager.StageRequest(*w->statements, *w->attachments);
+      any = any || w->result.ok();
+    }
+  } catch (const std::exception& e) {
+    for (Writer* w : group) w->result = Status::Internal(std::string("staging failed: ") + e.what());
+    any = false;
   }
   if (any) {
     Status written = db_->WriteDurable(stager.Finish());
@@ -71,12 +78,15 @@ void RocksStatementStore::LeadGroup(std::unique_lock<std::mutex>& lock) {
   if (!writers_.empty()) writers_.front()->cv.notify_one();
 }
 
-Micros RocksStatementStore::ConsistentThroughTime() {
+StatementStore::ConsistencyPoint RocksStatementStore::ConsistentThrough() {
   std::lock_guard<std::mutex> lock(mu_);
-  // Under mu_, an empty queue means no leader is staging: any later write
-  // gets a sequence number from a later clock reading.
-  if (writers_.empty()) return std::max(NowMicros() - 1000, SeqToStoredMicros(committed_seq_.load()));
-  return SeqToStoredMicros(committed_seq_.load());
+  uint64_t committed = committed_seq_.load();
+  // The next sequence number is at least committed + 1, and, when no leader
+  // is staging (an empty queue under mu_), also at least now: a later write
+  // reads a later clock.
+  Micros earliest_next = SeqToStoredMicros(committed + 1);
+  if (writers_.empty()) earliest_next = std::max(earliest_next, NowMicros() / 1000 * 1000);
+  return {committed, earliest_next - 1000};
 }
 
 Result<StoredStatement> RocksStatementStore::Get(const Uuid& id, bool voided) {
@@ -105,7 +115,7 @@ Result<std::string> RocksStatementStore::GetActivity(const std::string& activity
 
 Result<std::string> RocksStatementStore::GetAttachment(const std::string& sha2) {
   auto raw = HexDecode(sha2);
-  if (!raw || raw->size() != 32) return Status::NotFound("no attachment with that sha2");
+  if (!raw || (raw->size() != 32 && raw->size() != 48 && raw->size() != 64)) return Status::NotFound("no attachment with that sha2");
   auto v = db_->Get(keys::Attachment(*raw));
   if (!v.ok()) return v.status();
   if (!v->has_value()) return Status::NotFound("no attachment with that sha2");

@@ -36,7 +36,7 @@ class RocksStatementStore : public StatementStore {
   uint64_t ConsistentThroughSeq() override { return committed_seq_.load(); }
   // Shared with the other stores of the same database.
   PartitionDirectory* partitions() { return &partitions_; }
-  Micros ConsistentThroughTime() override;
+  ConsistencyPoint ConsistentThrough() override;
 
  private:
   struct Writer;

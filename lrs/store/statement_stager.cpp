@@ -1,3 +1,4 @@
+#include "lrs/base/json.h"
 #include "lrs/store/statement_stager.h"
 
 #include <algorithm>
@@ -169,9 +170,8 @@ Status StatementStager::StageOne(NewStatement& s, Pending& p, InsertOutcome& out
   auto existing = Lookup(raw_id, p);
   if (!existing.ok()) return existing.status();
   if (existing->has_value()) {
-    json::error_code ec;
-    json::value stored = json::parse((*existing)->json, ec);
-    if (ec || !xapi::SameStatement(json::value(s.statement), stored)) {
+    auto stored = ParseJson((*existing)->json, "stored statement");
+    if (!stored.ok() || !xapi::SameStatement(json::value(s.statement), *stored)) {
       return Status::Conflict("statement " + id_text +
                               " already exists with different content; statements are immutable");
     }
@@ -244,7 +244,7 @@ Result<InsertOutcome> StatementStager::StageRequest(
   for (auto& s : statements) LRS_RETURN_IF_ERROR(StageOne(s, p, out));
   for (const auto& a : attachments) {
     auto raw = HexDecode(a.sha2);
-    if (!raw || raw->size() != 32) return Status::InvalidArgument("attachment sha2: not a SHA-256");
+    if (!raw || (raw->size() != 32 && raw->size() != 48 && raw->size() != 64)) return Status::InvalidArgument("attachment sha2: not a SHA-256, SHA-384 or SHA-512 digest");
     p.batch.Put(keys::Attachment(*raw), a.content);
   }
   // Success: the request joins the group.

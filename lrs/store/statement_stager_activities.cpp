@@ -5,6 +5,7 @@
 // definition sent in one language does not erase the others.
 #include <boost/json.hpp>
 
+#include "lrs/base/json.h"
 #include "lrs/store/keys.h"
 #include "lrs/store/statement_stager.h"
 
@@ -81,9 +82,8 @@ Status StatementStager::MergeActivity(const json::object& activity, Pending& p) 
 
   json::object stored{{"objectType", "Activity"}, {"id", id}};
   if (!current.empty()) {
-    json::error_code ec;
-    json::value parsed = json::parse(current, ec);
-    if (!ec && parsed.is_object()) stored = std::move(parsed.get_object());
+    auto parsed = ParseJson(current, "stored activity");
+    if (parsed.ok() && parsed->is_object()) stored = std::move(parsed->get_object());
   }
   if (has_definition) {
     auto existing = stored.find("definition");

@@ -91,10 +91,17 @@ class StatementStore {
 
   // Every statement with seq <= this is committed and visible to reads.
   virtual uint64_t ConsistentThroughSeq() = 0;
-  // The stored time up to which every statement is visible: now (less a
-  // millisecond, the resolution of stored) when no write is in flight, else
-  // the last committed statement's.
-  virtual Micros ConsistentThroughTime() = 0;
+  // One consistent reading of both: `seq` as above, and `time`, a stored time
+  // such that every statement stored at or before it has seq <= `seq` (the
+  // millisecond before the earliest stored time a later write can get).
+  // A query bounded by `seq` and answered with `time` as its
+  // X-Experience-API-Consistent-Through misses nothing a client polling with
+  // since=`time` would then skip.
+  struct ConsistencyPoint {
+    uint64_t seq;
+    Micros time;
+  };
+  virtual ConsistencyPoint ConsistentThrough() = 0;
 };
 
 // Stored time of a sequence number, and the sequence bounds of a stored-time

@@ -386,7 +386,8 @@ void AppendCanonical(const json::value& v, std::string& out) {
       return;
     case json::kind::double_: {
       const double d = v.get_double();
-      if (d == static_cast<double>(static_cast<int64_t>(d)) && d > -9.2e18 && d < 9.2e18) {
+      // Range first: casting an out-of-range double to int64_t is undefined.
+      if (d > -9.2e18 && d < 9.2e18 && d == static_cast<double>(static_cast<int64_t>(d))) {
         out += std::to_string(static_cast<int64_t>(d));
       } else {
         out += json::serialize(v);

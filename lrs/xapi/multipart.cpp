@@ -306,6 +306,9 @@ Result<std::vector<MultipartPart>> ParseMultipart(std::string_view body,
     if (at == std::string_view::npos) return MissingDelimiter(body, part_start, dash_boundary);
     std::string_view raw =
         at < part_start ? std::string_view() : body.substr(part_start, at - part_start);
+    if (parts.size() == kMaxParts) {
+      return Status::InvalidArgument("multipart body: more than " + std::to_string(kMaxParts) + " parts");
+    }
     Result<MultipartPart> part = ParsePart(raw, parts.size());
     if (!part.ok()) return part.status();
     parts.push_back(std::move(*part));

@@ -23,6 +23,10 @@ struct MultipartPart {
 // (quoted or bare). InvalidArgument when missing or the type is not multipart/mixed.
 Result<std::string> MultipartBoundary(std::string_view content_type);
 
+// More parts than this are refused: a statement batch with attachments needs
+// one part per distinct attachment, and each part costs a header map.
+inline constexpr size_t kMaxParts = 10000;
+
 // Splits a multipart body into parts. Tolerates CRLF or LF line ends and a
 // preamble/epilogue; rejects a missing closing delimiter or malformed headers
 // with InvalidArgument naming the problem. Never reads past `body`.

@@ -143,7 +143,10 @@ std::vector<Term> ExtractTerms(const boost::json::value& statement) {
   if (!statement.is_object()) return {};
   const auto& s = statement.get_object();
   c.Body(s, true);
-  if (auto it = s.find("authority"); it != s.end()) c.RelatedActor(it->value());
+  if (auto it = s.find("authority"); it != s.end()) {
+    c.RelatedActor(it->value());
+    if (auto key = IfiKey(it->value())) c.Add(TermKind::kAuthority, *key);
+  }
   auto terms = c.Take();
   // A plain agent/activity match is also a related one.
   std::vector<Term> related;

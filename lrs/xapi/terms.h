@@ -13,6 +13,7 @@
 //                     (object, contextActivities, SubStatement's object and
 //                     contextActivities)
 //   kRegistration     registration=X   context.registration
+//   kAuthority        the statement's authority (for statements/read/mine)
 // Agents are matched by IfiKey (lrs/xapi/agent.h). A Group actor also yields
 // the terms of its identified members for kRelatedAgent only.
 #pragma once
@@ -31,6 +32,7 @@ enum class TermKind : uint8_t {
   kActivity = 'o',
   kRelatedActivity = 'O',
   kRegistration = 'r',
+  kAuthority = 'w',
 };
 
 struct Term {

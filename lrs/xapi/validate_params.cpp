@@ -5,7 +5,8 @@
 
 namespace lrs::xapi {
 
-Status ValidateAgentParameter(const boost::json::value& agent, bool allow_group, std::string_view name) {
+Status ValidateAgentParameter(const boost::json::value& agent, bool allow_group,
+                              std::string_view name) {
   using internal::ActorRole;
   LRS_RETURN_IF_ERROR(
       internal::ValidateActor(agent, name, allow_group ? ActorRole::kActor : ActorRole::kMember));

@@ -110,11 +110,7 @@ std::string BoundaryOf(const std::string& content_type) {
   return b;
 }
 
-class AttachmentsTest : public ::testing::Test {
- protected:
-  void SetUp() override { ASSERT_TRUE(lrs_.Start()); }
-  LrsProcess lrs_;
-};
+class AttachmentsTest : public LrsTest {};
 
 TEST_F(AttachmentsTest, ContentComesBackByteForByte) {
   const std::string content = AwkwardContent();

@@ -2,8 +2,6 @@
 // under a registration, the AU's launched / initialized / completed
 // statements with that registration and a grouping course, read back by
 // registration in stored order, and the State updated with If-Match.
-#include <openssl/evp.h>
-
 #include <string>
 #include <vector>
 
@@ -24,29 +22,14 @@ constexpr char kCompleted[] = "http://adlnet.gov/expapi/verbs/completed";
 constexpr char kSessionExt[] = "https://w3id.org/xapi/cmi5/context/extensions/sessionid";
 constexpr char kCmi5Category[] = "https://w3id.org/xapi/cmi5/context/categories/cmi5";
 
-std::string Sha1Hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha1(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
-}
-
 json::object Actor() {
   return json::object{
       {"objectType", "Agent"},
       {"account", json::object{{"homePage", "https://lms.example.com"}, {"name", "learner-7"}}}};
 }
 
-class Cmi5FlowTest : public ::testing::TestWithParam<const char*> {
+class Cmi5FlowTest : public LrsFixture<::testing::TestWithParam<const char*>> {
  protected:
-  void SetUp() override { ASSERT_TRUE(lrs_.Start()); }
-
   std::string Version() const { return GetParam(); }
 
   std::string StateTarget(const std::string& registration) const {
@@ -85,8 +68,6 @@ class Cmi5FlowTest : public ::testing::TestWithParam<const char*> {
     r.headers = std::move(headers);
     return lrs_.Send(r);
   }
-
-  LrsProcess lrs_;
 };
 
 TEST_P(Cmi5FlowTest, LaunchStatementsAndStateUnderOneRegistration) {

@@ -1,8 +1,6 @@
 // Concurrent clients on the document resources over real connections: the
 // If-Match / If-None-Match checks and the POST merge must be atomic with the
 // write, so no update is lost and a create has exactly one winner.
-#include <openssl/evp.h>
-
 #include <atomic>
 #include <latch>
 #include <set>
@@ -23,19 +21,6 @@ constexpr int kClients = 8;
 constexpr char kActivity[] = "http://example.com/activities/concurrency";
 constexpr char kAgent[] = R"({"mbox":"mailto:ada@example.com"})";
 constexpr char kRegistration[] = "9d2c1f4e-8a7b-4c6d-9e0f-1a2b3c4d5e6f";
-
-std::string Sha1Hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha1(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
-}
 
 std::string ProfileTarget(const std::string& id) {
   return "/xapi/activities/profile?activityId=" + PercentEncode(kActivity) +
@@ -59,11 +44,7 @@ HttpRequest Request(bhttp::verb method, const std::string& target, const std::st
   return r;
 }
 
-class DocumentsConcurrencyTest : public ::testing::Test {
- protected:
-  void SetUp() override { ASSERT_TRUE(lrs_.Start()); }
-  LrsProcess lrs_;
-};
+class DocumentsConcurrencyTest : public LrsTest {};
 
 // Each client reads the counter and writes counter+1 with If-Match of the
 // ETag it read, retrying on 412. The final value counts every increment.

@@ -355,6 +355,17 @@ void LrsProcess::StopReader() {
   }
 }
 
+HttpRequest JsonRequest(bhttp::verb method, const std::string& target, const std::string& body,
+                        const std::string& version) {
+  HttpRequest r;
+  r.method = method;
+  r.target = target;
+  r.body = body;
+  r.content_type = "application/json";
+  r.version = version;
+  return r;
+}
+
 HttpResponse LrsProcess::Send(const HttpRequest& request) const {
   HttpConnection connection(port_);
   return connection.Send(request);
@@ -371,24 +382,12 @@ HttpResponse LrsProcess::Get(const std::string& target, const std::string& versi
 
 HttpResponse LrsProcess::PostJson(const std::string& target, const std::string& body,
                                   const std::string& version) const {
-  HttpRequest r;
-  r.method = bhttp::verb::post;
-  r.target = target;
-  r.body = body;
-  r.content_type = "application/json";
-  r.version = version;
-  return Send(r);
+  return Send(JsonRequest(bhttp::verb::post, target, body, version));
 }
 
 HttpResponse LrsProcess::PutJson(const std::string& target, const std::string& body,
                                  const std::string& version) const {
-  HttpRequest r;
-  r.method = bhttp::verb::put;
-  r.target = target;
-  r.body = body;
-  r.content_type = "application/json";
-  r.version = version;
-  return Send(r);
+  return Send(JsonRequest(bhttp::verb::put, target, body, version));
 }
 
 }  // namespace lrs_it

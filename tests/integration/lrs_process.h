@@ -21,8 +21,14 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/common/digest.h"
 
 namespace lrs_it {
+
+// SHA-1 (document ETags) and SHA-256 (attachment sha2) hex, computed
+// independently of the server's own helpers.
+using lrs_test::Sha1Hex;
+using lrs_test::Sha256Hex;
 
 inline constexpr char kAdminKey[] = "it-admin-key";
 inline constexpr char kAdminSecret[] = "it-admin-secret-7f3a";
@@ -32,7 +38,6 @@ inline constexpr char kV200[] = "2.0.0";
 // "Basic base64(key:secret)".
 std::string BasicAuth(const std::string& key, const std::string& secret);
 std::string Base64(std::string_view bytes);
-std::string Sha256Hex(std::string_view bytes);
 std::string PercentEncode(std::string_view text);
 // A random version-4 UUID, so tests can name statements before sending them.
 std::string NewUuid();
@@ -68,6 +73,11 @@ struct HttpResponse {
   // the whole body when it has no such shape, for readable assertion output.
   std::string ErrorMessage() const;
 };
+
+// A request with admin credentials carrying `body` as application/json at
+// `version`; set further fields (authorization, headers) before sending.
+HttpRequest JsonRequest(boost::beast::http::verb method, const std::string& target,
+                        const std::string& body, const std::string& version = kV103);
 
 // Prints status, headers and body in assertion failures.
 std::ostream& operator<<(std::ostream& os, const HttpResponse& r);
@@ -149,6 +159,17 @@ class LrsProcess {
   mutable std::mutex output_mu_;
   std::string output_;
 };
+
+// A test with its own lrsd, started before the test body runs. `Base` is
+// ::testing::Test or a ::testing::TestWithParam<T>.
+template <typename Base = ::testing::Test>
+class LrsFixture : public Base {
+ protected:
+  void SetUp() override { ASSERT_TRUE(lrs_.Start()); }
+
+  LrsProcess lrs_;
+};
+using LrsTest = LrsFixture<>;
 
 // Statement builders shared by the test files.
 boost::json::object Agent(const std::string& email, const std::string& name = "");

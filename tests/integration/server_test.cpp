@@ -21,11 +21,7 @@ std::string Lower(std::string s) {
   return s;
 }
 
-class ServerTest : public ::testing::Test {
- protected:
-  void SetUp() override { ASSERT_TRUE(lrs_.Start()); }
-  LrsProcess lrs_;
-};
+class ServerTest : public LrsTest {};
 
 TEST_F(ServerTest, AboutNeedsNoCredentialsAndListsBothVersions) {
   HttpRequest r;
@@ -116,11 +112,8 @@ TEST_F(ServerTest, MissingOrUnsupportedVersionHeaderIs400) {
   EXPECT_EQ(unsupported.status, 400) << unsupported;
 
   // A POST without the header stores nothing.
-  HttpRequest post;
-  post.method = bhttp::verb::post;
-  post.target = "/xapi/statements";
-  post.body = json::serialize(Statement());
-  post.content_type = "application/json";
+  HttpRequest post =
+      JsonRequest(bhttp::verb::post, "/xapi/statements", json::serialize(Statement()));
   post.version.reset();
   HttpResponse rejected = lrs_.Send(post);
   EXPECT_EQ(rejected.status, 400) << rejected;
@@ -174,11 +167,8 @@ TEST_F(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   HttpConnection connection(lrs_.port());
   HttpRequest about;
   about.target = "/xapi/about";
-  HttpRequest post;
-  post.method = bhttp::verb::post;
-  post.target = "/xapi/statements";
-  post.content_type = "application/json";
-  post.body = json::serialize(Statement());
+  HttpRequest post =
+      JsonRequest(bhttp::verb::post, "/xapi/statements", json::serialize(Statement()));
   HttpRequest get;
   get.target = "/xapi/statements";
   HttpRequest unauthorized = get;

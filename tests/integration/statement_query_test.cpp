@@ -21,10 +21,8 @@ constexpr char kActC[] = "http://example.com/activities/c";
 
 using IdSet = std::set<std::string>;
 
-class StatementQueryTest : public ::testing::Test {
+class StatementQueryTest : public LrsTest {
  protected:
-  void SetUp() override { ASSERT_TRUE(lrs_.Start()); }
-
   // The ids a (possibly paged) query returns, as a set.
   IdSet Ids(const std::string& query) {
     IdSet out;
@@ -44,8 +42,6 @@ class StatementQueryTest : public ::testing::Test {
     }
     return ids;
   }
-
-  LrsProcess lrs_;
 };
 
 std::string AgentParam(const std::string& email) {

@@ -17,13 +17,9 @@ namespace json = boost::json;
 const std::regex kUuid("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
                        std::regex::icase);
 
-class StatementsTest : public ::testing::Test {
+class StatementsTest : public LrsTest {
  protected:
-  void SetUp() override { ASSERT_TRUE(lrs_.Start()); }
-
   size_t CountAll() { return QueryAll(lrs_, "/xapi/statements?limit=100").size(); }
-
-  LrsProcess lrs_;
 };
 
 TEST_F(StatementsTest, PostSingleAndArrayReturnIds) {

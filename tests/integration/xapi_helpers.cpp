@@ -1,7 +1,5 @@
 // The encodings, timestamp parsing and statement helpers declared in
 // lrs_process.h (the process and HTTP parts live in lrs_process.cpp).
-#include <openssl/evp.h>
-
 #include <cctype>
 #include <cstdio>
 #include <ctime>
@@ -46,19 +44,6 @@ std::string Base64(std::string_view bytes) {
 
 std::string BasicAuth(const std::string& key, const std::string& secret) {
   return "Basic " + Base64(key + ":" + secret);
-}
-
-std::string Sha256Hex(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
 }
 
 std::string PercentEncode(std::string_view text) {

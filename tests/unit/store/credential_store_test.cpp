@@ -3,7 +3,6 @@
 #include "lrs/store/credential_store.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <boost/json.hpp>
 #include <filesystem>
@@ -13,6 +12,7 @@
 #include "lrs/base/encoding.h"
 #include "lrs/store/database.h"
 #include "lrs/store/keys.h"
+#include "tests/unit/store/store_test_util.h"
 
 namespace lrs::store {
 namespace {
@@ -20,23 +20,14 @@ namespace {
 class CredentialStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/lrs_cred_test_XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    ASSERT_FALSE(dir_.path().empty()) << "mkdtemp failed";
     Open();
-  }
-
-  void TearDown() override {
-    creds_.reset();
-    db_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
   }
 
   void Open() {
     creds_.reset();
     db_.reset();
-    auto db = Database::Open(DatabaseOptions{.path = dir_, .sync_writes = true});
+    auto db = Database::Open(DatabaseOptions{.path = dir_.path(), .sync_writes = true});
     ASSERT_TRUE(db.ok()) << db.status().message();
     db_ = std::move(*db);
     creds_ = std::make_unique<CredentialStore>(db_.get());
@@ -64,7 +55,7 @@ class CredentialStoreTest : public ::testing::Test {
     return c;
   }
 
-  std::string dir_;
+  test_util::TempDir dir_{"lrs_cred_test"};  // first, so it goes after the database
   std::unique_ptr<Database> db_;
   std::unique_ptr<CredentialStore> creds_;
 };
@@ -188,7 +179,7 @@ TEST_F(CredentialStoreTest, SecretIsNotStoredInClear) {
   // Nor in any file of the data directory (WAL, SSTs, logs).
   creds_.reset();
   db_.reset();
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_)) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_.path())) {
     if (!entry.is_regular_file()) continue;
     std::ifstream in(entry.path(), std::ios::binary);
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -1,157 +1,24 @@
 // DocumentStore against a real RocksDB in a temporary directory: Get, the
 // Update decision protocol (create, replace, delete, refuse), ETags, updated
-// times, ListIds with since and its scoping, DeleteAll, and the atomicity of
-// Update under concurrent read-modify-write.
+// times, ListIds with since and its scoping, DeleteAll, and reopening. The
+// atomicity of Update under concurrent writers is in
+// document_store_concurrency_test.cpp.
 #include "lrs/store/document_store.h"
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <stdlib.h>
 
-#include <algorithm>
-#include <atomic>
 #include <boost/json.hpp>
-#include <filesystem>
-#include <memory>
-#include <set>
 #include <string>
-#include <thread>
-#include <vector>
 
 #include "lrs/base/clock.h"
-#include "lrs/store/database.h"
-#include "lrs/store/partition_directory.h"
-#include "lrs/xapi/agent.h"
+#include "tests/common/digest.h"
+#include "tests/unit/store/document_store_test_util.h"
 
 namespace lrs::store {
 namespace {
 
 namespace json = boost::json;
-
-constexpr char kCourse[] = "http://example.org/activities/course";
-constexpr char kLesson[] = "http://example.org/activities/lesson";
-constexpr char kRegA[] = "6c0e3e2a-3a0b-4f7e-9d7e-1c2b3a4d5e6f";
-constexpr char kRegB[] = "0f1e2d3c-4b5a-4697-8877-665544332211";
-
-// SHA-1 computed here with OpenSSL, so a mistake in lrs/base cannot cancel out.
-std::string Sha1HexRef(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha1(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
-}
-
-std::string PartitionOf(std::string_view agent_json) {
-  auto key = xapi::IfiKey(json::parse(agent_json));
-  EXPECT_TRUE(key.has_value()) << agent_json;
-  return key.value_or("");
-}
-
-const std::string& Ada() {
-  static const std::string k = PartitionOf(R"({"mbox":"mailto:ada@example.org"})");
-  return k;
-}
-const std::string& Bob() {
-  static const std::string k = PartitionOf(R"({"mbox":"mailto:bob@example.org"})");
-  return k;
-}
-
-DocumentScope State(const std::string& partition, const std::string& activity,
-                    std::optional<std::string> registration = std::nullopt) {
-  return {DocumentKind::kState, partition, activity, std::move(registration)};
-}
-DocumentScope ActivityProfile(const std::string& activity) {
-  return {DocumentKind::kActivityProfile, "", activity, std::nullopt};
-}
-DocumentScope AgentProfile(const std::string& partition) {
-  return {DocumentKind::kAgentProfile, partition, "", std::nullopt};
-}
-
-// Spins (without sleeping) until the wall clock has passed `t`, so a write
-// made afterwards gets a strictly later `updated`.
-void WaitForClockPast(Micros t) {
-  while (NowMicros() <= t) std::this_thread::yield();
-}
-
-class DocumentStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/lrs_document_store_test_XXXXXX";
-    char* dir = mkdtemp(tmpl);
-    ASSERT_NE(dir, nullptr);
-    dir_ = dir;
-    Open();
-  }
-
-  void TearDown() override {
-    Close();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-
-  void Open() {
-    auto db = Database::Open(
-        DatabaseOptions{.path = dir_, .block_cache_bytes = 8u << 20, .sync_writes = false});
-    ASSERT_TRUE(db.ok()) << db.status().message();
-    db_ = std::move(*db);
-    partitions_ = std::make_unique<PartitionDirectory>(db_.get());
-    docs_ = std::make_unique<DocumentStore>(db_.get(), partitions_.get());
-  }
-
-  void Close() {
-    docs_.reset();
-    partitions_.reset();
-    db_.reset();
-  }
-
-  // Stores `body` unconditionally (create or replace).
-  void Put(const DocumentScope& scope, const std::string& id, const std::string& body,
-           const std::string& content_type = "application/json") {
-    Status s = docs_->Update(scope, id, [&](const std::optional<Document>&) {
-      return Result<std::optional<Document>>(
-          std::optional<Document>(Document{content_type, body, "", 0}));
-    });
-    ASSERT_TRUE(s.ok()) << s.message();
-  }
-
-  Status Delete(const DocumentScope& scope, const std::string& id) {
-    return docs_->Update(scope, id, [](const std::optional<Document>&) {
-      return Result<std::optional<Document>>(std::optional<Document>());
-    });
-  }
-
-  // The body stored at `id`, or "<missing>".
-  std::string BodyOf(const DocumentScope& scope, const std::string& id) {
-    auto d = docs_->Get(scope, id);
-    if (!d.ok()) {
-      EXPECT_TRUE(d.status().Is(Status::Code::kNotFound)) << d.status().message();
-      return "<missing>";
-    }
-    return d->body;
-  }
-
-  std::vector<std::string> Ids(const DocumentScope& scope,
-                               std::optional<Micros> since = std::nullopt) {
-    auto ids = docs_->ListIds(scope, since);
-    EXPECT_TRUE(ids.ok()) << ids.status().message();
-    if (!ids.ok()) return {};
-    std::sort(ids->begin(), ids->end());
-    return *ids;
-  }
-
-  std::string dir_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<PartitionDirectory> partitions_;
-  std::unique_ptr<DocumentStore> docs_;
-};
-
-using IdList = std::vector<std::string>;
+using test_util::DocumentStoreTest;
 
 TEST_F(DocumentStoreTest, GetOfMissingDocumentIsNotFound) {
   // Unknown partition.
@@ -197,7 +64,7 @@ TEST_F(DocumentStoreTest, EtagIsSha1HexOfBinaryBody) {
   auto d = docs_->Get(AgentProfile(Ada()), "avatar");
   ASSERT_TRUE(d.ok()) << d.status().message();
   EXPECT_EQ(d->body, body);
-  EXPECT_EQ(d->etag, Sha1HexRef(body));
+  EXPECT_EQ(d->etag, lrs_test::Sha1Hex(body));
   EXPECT_EQ(d->etag.size(), 40u);
   EXPECT_EQ(d->etag.find_first_not_of("0123456789abcdef"), std::string::npos) << d->etag;
   EXPECT_EQ(d->content_type, "application/octet-stream");
@@ -226,14 +93,14 @@ TEST_F(DocumentStoreTest, UpdateReplacesAndSeesTheCurrentDocument) {
   ASSERT_TRUE(seen.has_value());
   EXPECT_EQ(seen->body, R"({"page":1})");
   EXPECT_EQ(seen->content_type, "application/json");
-  EXPECT_EQ(seen->etag, Sha1HexRef(R"({"page":1})"));
+  EXPECT_EQ(seen->etag, lrs_test::Sha1Hex(R"({"page":1})"));
   EXPECT_EQ(seen->updated, first->updated);
 
   auto second = docs_->Get(State(Ada(), kCourse), "bookmark");
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(second->body, "page 2");
   EXPECT_EQ(second->content_type, "text/plain");
-  EXPECT_EQ(second->etag, Sha1HexRef("page 2"));
+  EXPECT_EQ(second->etag, lrs_test::Sha1Hex("page 2"));
   EXPECT_GT(second->updated, first->updated);
   EXPECT_EQ(Ids(State(Ada(), kCourse)), IdList{"bookmark"});
 }
@@ -417,96 +284,6 @@ TEST_F(DocumentStoreTest, DocumentsSurviveReopen) {
   EXPECT_EQ(after->etag, before->etag);
   EXPECT_EQ(after->content_type, "application/json");
   EXPECT_EQ(BodyOf(ActivityProfile(kCourse), "config"), "x");
-}
-
-// Eight threads increment one JSON counter through Update. If the decision
-// and the write were not atomic, two threads would read the same value and
-// one increment would be lost.
-TEST_F(DocumentStoreTest, ConcurrentReadModifyWriteLosesNoUpdate) {
-  constexpr int kThreads = 8;
-  constexpr int kPerThread = 150;
-  DocumentScope scope = State(Ada(), kCourse, kRegA);
-  Put(scope, "counter", R"({"n":0})");
-
-  std::atomic<int> failures{0};
-  std::vector<std::vector<int64_t>> written(kThreads);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      for (int i = 0; i < kPerThread; ++i) {
-        int64_t next = 0;
-        Status s = docs_->Update(scope, "counter", [&](const std::optional<Document>& current) {
-          if (!current) return Result<std::optional<Document>>(Status::Internal("vanished"));
-          int64_t n = json::parse(current->body).at("n").as_int64();
-          next = n + 1;
-          json::object o{{"n", next}};
-          return Result<std::optional<Document>>(
-              std::optional<Document>(Document{"application/json", json::serialize(o), "", 0}));
-        });
-        if (!s.ok()) {
-          ++failures;
-          continue;
-        }
-        written[t].push_back(next);
-      }
-    });
-  }
-  for (auto& th : threads) th.join();
-  EXPECT_EQ(failures.load(), 0);
-
-  auto d = docs_->Get(scope, "counter");
-  ASSERT_TRUE(d.ok()) << d.status().message();
-  EXPECT_EQ(json::parse(d->body).at("n").as_int64(), kThreads * kPerThread);
-  EXPECT_EQ(d->etag, Sha1HexRef(d->body));
-
-  // Every value 1..N was written exactly once: no two decisions saw the same
-  // current document.
-  std::set<int64_t> all;
-  size_t count = 0;
-  for (const auto& w : written) {
-    all.insert(w.begin(), w.end());
-    count += w.size();
-  }
-  EXPECT_EQ(count, static_cast<size_t>(kThreads * kPerThread));
-  EXPECT_EQ(all.size(), static_cast<size_t>(kThreads * kPerThread));
-  EXPECT_EQ(*all.begin(), 1);
-  EXPECT_EQ(*all.rbegin(), kThreads * kPerThread);
-}
-
-// Concurrent creates of distinct documents in one scope, and of one document
-// in many scopes, all land.
-TEST_F(DocumentStoreTest, ConcurrentWritesToManyDocumentsAllLand) {
-  constexpr int kThreads = 8;
-  constexpr int kPerThread = 40;
-  std::vector<std::thread> threads;
-  std::atomic<int> failures{0};
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      std::string agent =
-          PartitionOf(R"({"mbox":"mailto:user)" + std::to_string(t) + R"(@example.org"})");
-      for (int i = 0; i < kPerThread; ++i) {
-        std::string id = "t" + std::to_string(t) + "-" + std::to_string(i);
-        for (const DocumentScope& scope : {ActivityProfile(kCourse), State(agent, kLesson)}) {
-          Status s = docs_->Update(scope, id, [&](const auto& current) {
-            if (current) return Result<std::optional<Document>>(Status::Conflict("exists"));
-            return Result<std::optional<Document>>(
-                std::optional<Document>(Document{"text/plain", id, "", 0}));
-          });
-          if (!s.ok()) ++failures;
-        }
-      }
-    });
-  }
-  for (auto& th : threads) th.join();
-  EXPECT_EQ(failures.load(), 0);
-  EXPECT_EQ(Ids(ActivityProfile(kCourse)).size(), static_cast<size_t>(kThreads * kPerThread));
-  for (int t = 0; t < kThreads; ++t) {
-    std::string agent =
-        PartitionOf(R"({"mbox":"mailto:user)" + std::to_string(t) + R"(@example.org"})");
-    EXPECT_EQ(Ids(State(agent, kLesson)).size(), static_cast<size_t>(kPerThread)) << t;
-    EXPECT_EQ(BodyOf(State(agent, kLesson), "t" + std::to_string(t) + "-0"),
-              "t" + std::to_string(t) + "-0");
-  }
 }
 
 }  // namespace

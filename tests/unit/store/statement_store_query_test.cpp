@@ -208,15 +208,23 @@ TEST_F(StatementQueryTest, ConsistentThroughSeqGrows) {
   uint64_t seq = InsertOne(MakeStatement(RandomUuidV4(), kAda, kAttempted, kCourse));
   EXPECT_GT(seq, before);
   EXPECT_EQ(store_->ConsistentThroughSeq(), seq);
-  EXPECT_GE(store_->ConsistentThroughTime(), SeqToStoredMicros(seq));
+  auto point = store_->ConsistentThrough();
+  EXPECT_EQ(point.seq, seq);
+  // point.time is no more than a millisecond behind the last statement...
+  EXPECT_GE(point.time, SeqToStoredMicros(seq) - 1000);
+  // ...and whatever is stored later is stored after it, so a client that
+  // polls with since=point.time misses nothing.
+  for (int i = 0; i < 20; ++i) {
+    uint64_t later = InsertOne(MakeStatement(RandomUuidV4(), kAda, kAttempted, kCourse));
+    EXPECT_GT(SeqToStoredMicros(later), point.time);
+  }
 }
 
 TEST(StatementStoreEmptyTest, FreshStoreHasNothing) {
-  char tmpl[] = "/tmp/lrs_store_test_XXXXXX";
-  ASSERT_NE(mkdtemp(tmpl), nullptr);
-  std::string dir = tmpl;
+  test_util::TempDir dir;
+  ASSERT_FALSE(dir.path().empty()) << "mkdtemp failed";
   {
-    auto db = Database::Open(DatabaseOptions{.path = dir, .sync_writes = true});
+    auto db = Database::Open(DatabaseOptions{.path = dir.path(), .sync_writes = true});
     ASSERT_TRUE(db.ok());
     auto store = RocksStatementStore::Open(db->get());
     ASSERT_TRUE(store.ok());
@@ -226,7 +234,6 @@ TEST(StatementStoreEmptyTest, FreshStoreHasNothing) {
     EXPECT_TRUE(page->statements.empty());
     EXPECT_FALSE(page->next_seq.has_value());
   }
-  std::filesystem::remove_all(dir);
 }
 
 // Pages through `q` by next_seq and returns the ids in the order seen.

@@ -1,5 +1,5 @@
-// Shared helpers for the store tests: a fresh RocksDB in a temporary
-// directory per test, and builders for prepared statements.
+// Shared helpers for the store tests: a temporary directory, a fresh RocksDB
+// in one per test, and builders for prepared statements.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,6 +11,8 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
+#include <system_error>
 #include <vector>
 
 #include "lrs/base/encoding.h"
@@ -70,21 +72,36 @@ inline NewStatement ToNew(const json::object& s) {
   return n;
 }
 
+// A fresh directory under /tmp, removed with all it holds when destroyed.
+// Declare it before the database that lives in it, so the database closes
+// first.
+class TempDir {
+ public:
+  explicit TempDir(std::string_view prefix = "lrs_store_test") {
+    std::string tmpl = "/tmp/" + std::string(prefix) + "_XXXXXX";
+    if (mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
+  }
+  ~TempDir() {
+    if (path_.empty()) return;
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  // Empty when mkdtemp failed.
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 // A fresh database and statement store in a temporary directory.
 class StoreFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/lrs_store_test_XXXXXX";
-    char* dir = mkdtemp(tmpl);
-    ASSERT_NE(dir, nullptr);
-    dir_ = dir;
+    ASSERT_FALSE(dir_.path().empty()) << "mkdtemp failed";
     Reopen();
-  }
-
-  void TearDown() override {
-    Close();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
   }
 
   void Close() {
@@ -96,7 +113,7 @@ class StoreFixture : public ::testing::Test {
   void Reopen() {
     Close();
     auto db = Database::Open(
-        DatabaseOptions{.path = dir_, .block_cache_bytes = 8u << 20, .sync_writes = true});
+        DatabaseOptions{.path = dir_.path(), .block_cache_bytes = 8u << 20, .sync_writes = true});
     ASSERT_TRUE(db.ok()) << db.status().message();
     db_ = std::move(*db);
     auto store = RocksStatementStore::Open(db_.get());
@@ -147,7 +164,7 @@ class StoreFixture : public ::testing::Test {
 
   static std::string IdText(const Uuid& id) { return FormatUuid(id); }
 
-  std::string dir_;
+  TempDir dir_;  // first, so it goes after the database
   std::unique_ptr<Database> db_;
   std::unique_ptr<RocksStatementStore> store_;
 };
