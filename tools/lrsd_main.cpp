@@ -77,7 +77,7 @@ bool ReadConfigFile(const std::string& path, Settings* s) {
       else if (key == "threads") s->server.io_threads = value.to_number<int>();
       else if (key == "worker_threads") s->server.worker_threads = value.to_number<int>();
       else if (key == "block_cache_mb") s->block_cache_mb = value.to_number<size_t>();
-      else if (key == "max_body_bytes") s->server.max_body_bytes = s->limits.max_body_bytes = value.to_number<size_t>();
+      else if (key == "max_body_bytes") s->server.max_body_bytes = value.to_number<size_t>();
       else if (key == "max_statements_per_batch") s->limits.max_statements_per_batch = value.to_number<size_t>();
       else if (key == "read_timeout_seconds") s->server.read_timeout = std::chrono::seconds(value.to_number<int>());
       else if (key == "authority_home_page") s->authority_home_page = value.as_string();
@@ -200,7 +200,6 @@ int main(int argc, char** argv) {
   services.credentials = &credentials;
   services.documents = &documents;
   services.limits = settings.limits;
-  services.limits.max_body_bytes = settings.server.max_body_bytes;
   services.authority_home_page = settings.authority_home_page;
   services.default_version = *lrs::xapi::ParseVersionHeader(settings.default_version);
   lrs::http::Router router(services);

@@ -14,8 +14,9 @@
 
 namespace lrs::http {
 
+// Limits the handlers enforce (the body size limit is the server's:
+// ServerOptions::max_body_bytes).
 struct Limits {
-  size_t max_body_bytes = 64u << 20;
   size_t max_statements_per_batch = 10000;
   size_t max_query_limit = 500;  // limit=0 means this
 };
