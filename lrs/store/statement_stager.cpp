@@ -12,6 +12,25 @@ namespace lrs::store {
 namespace json = boost::json;
 
 namespace {
+// A statement's terms are concatenated fixed-size term ids (keys::TermId).
+template <typename F>
+void ForEachTerm(std::string_view terms, F&& f) {
+  for (size_t i = 0; i + keys::kTermIdSize <= terms.size(); i += keys::kTermIdSize) {
+    f(terms.substr(i, keys::kTermIdSize));
+  }
+}
+
+// The term ids of `candidates` that `have` lacks, in order.
+std::string MissingTerms(std::string_view have, std::string_view candidates) {
+  std::string missing;
+  ForEachTerm(candidates, [&](std::string_view t) {
+    bool present = false;
+    ForEachTerm(have, [&](std::string_view h) { present = present || h == t; });
+    if (!present) missing.append(t);
+  });
+  return missing;
+}
+
 // Replays one batch into another (RocksDB has no public batch append).
 class AppendTo : public rocksdb::WriteBatch::Handler {
  public:
@@ -95,9 +114,7 @@ Status StatementStager::ApplyVoid(const Uuid& target, const Uuid& voider, Pendin
     // plain reference (validation already rejected it where the spec says so).
     if (k.voiding) return Status::Ok();
     p.batch.Delete(keys::StoredOrder(k.seq));
-    for (size_t i = 0; i + keys::kTermIdSize <= k.terms.size(); i += keys::kTermIdSize) {
-      p.batch.Delete(keys::TermIndex(std::string_view(k.terms).substr(i, keys::kTermIdSize), k.seq));
-    }
+    ForEachTerm(k.terms, [&](std::string_view t) { p.batch.Delete(keys::TermIndex(t, k.seq)); });
   }
   p.batch.Put(keys::Voided(target), UuidBytes(voider));
   p.voided[raw] = true;
@@ -136,25 +153,15 @@ Status StatementStager::PropagateToReferrers(const std::string& raw_target, cons
     if (!found.ok()) return found.status();
     if (!found->has_value()) continue;  // staged later in this request, or gone
     Known k = std::move(**found);
-    std::string added;
-    for (size_t i = 0; i + keys::kTermIdSize <= terms.size(); i += keys::kTermIdSize) {
-      std::string_view t = std::string_view(terms).substr(i, keys::kTermIdSize);
-      bool have = false;
-      for (size_t j = 0; j + keys::kTermIdSize <= k.terms.size() && !have; j += keys::kTermIdSize) {
-        have = std::string_view(k.terms).substr(j, keys::kTermIdSize) == t;
-      }
-      if (!have) added.append(t);
-    }
+    std::string added = MissingTerms(k.terms, terms);
     if (added.empty()) continue;
     Uuid id;
     std::copy(raw.begin(), raw.end(), id.begin());
     auto voided = IsVoided(raw, p);
     if (!voided.ok()) return voided.status();
     if (!*voided || k.voiding) {
-      for (size_t i = 0; i + keys::kTermIdSize <= added.size(); i += keys::kTermIdSize) {
-        p.batch.Put(keys::TermIndex(std::string_view(added).substr(i, keys::kTermIdSize), k.seq),
-                    keys::PartAndId(k.part, id));
-      }
+      std::string where = keys::PartAndId(k.part, id);
+      ForEachTerm(added, [&](std::string_view t) { p.batch.Put(keys::TermIndex(t, k.seq), where); });
     }
     k.terms += added;
     p.batch.Put(keys::Terms(id), k.terms);
@@ -199,17 +206,7 @@ Status StatementStager::StageOne(NewStatement& s, Pending& p, InsertOutcome& out
   if (target) {
     auto ref = Lookup(UuidBytes(*target), p);
     if (!ref.ok()) return ref.status();
-    if (ref->has_value()) {
-      const std::string& inherited = (*ref)->terms;
-      for (size_t i = 0; i + keys::kTermIdSize <= inherited.size(); i += keys::kTermIdSize) {
-        std::string_view t = std::string_view(inherited).substr(i, keys::kTermIdSize);
-        bool dup = false;
-        for (size_t j = 0; j + keys::kTermIdSize <= terms.size() && !dup; j += keys::kTermIdSize) {
-          dup = std::string_view(terms).substr(j, keys::kTermIdSize) == t;
-        }
-        if (!dup) terms.append(t);
-      }
-    }
+    if (ref->has_value()) terms += MissingTerms(terms, (*ref)->terms);
     p.batch.Put(keys::RefTarget(*target, s.id), "");
     p.refs.emplace(UuidBytes(*target), raw_id);
   }
@@ -226,9 +223,7 @@ Status StatementStager::StageOne(NewStatement& s, Pending& p, InsertOutcome& out
   if (!*voided || voiding) {
     std::string where = keys::PartAndId(*part, s.id);
     p.batch.Put(keys::StoredOrder(seq), where);
-    for (size_t i = 0; i + keys::kTermIdSize <= terms.size(); i += keys::kTermIdSize) {
-      p.batch.Put(keys::TermIndex(std::string_view(terms).substr(i, keys::kTermIdSize), seq), where);
-    }
+    ForEachTerm(terms, [&](std::string_view t) { p.batch.Put(keys::TermIndex(t, seq), where); });
   }
   LRS_RETURN_IF_ERROR(PropagateToReferrers(raw_id, terms, p, 0));
   p.known[raw_id] = Known{*part, seq, voiding, std::move(body), std::move(terms)};
