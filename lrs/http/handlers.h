@@ -17,6 +17,10 @@ Response HandleActivityProfile(RequestContext& ctx, Services& services);
 Response HandleAgentProfile(RequestContext& ctx, Services& services);
 Response HandleAgents(RequestContext& ctx, Services& services);
 Response HandleActivities(RequestContext& ctx, Services& services);
+// /admin/... (operator credential with "all") and /me/... (learner
+// credential): admin.cpp and me.cpp. JSON in and out, xAPI-style errors.
+Response HandleAdmin(RequestContext& ctx, Services& services);
+Response HandleMe(RequestContext& ctx, Services& services);
 
 // The IFI key of an `agent` query parameter (JSON): a valid Agent, or with
 // `allow_group` an identified Group; InvalidArgument naming the parameter

@@ -7,8 +7,13 @@
 
 #include <string>
 
+#include "lrs/consent/erasure.h"
+#include "lrs/consent/read_rule.h"
 #include "lrs/http/message.h"
+#include "lrs/store/account_store.h"
+#include "lrs/store/audit_store.h"
 #include "lrs/store/credential_store.h"
+#include "lrs/store/grant_store.h"
 #include "lrs/store/document_store.h"
 #include "lrs/store/statement_store.h"
 
@@ -27,6 +32,11 @@ struct Services {
   store::StatementStore* statements = nullptr;
   store::CredentialStore* credentials = nullptr;
   store::DocumentStore* documents = nullptr;
+  store::AccountStore* accounts = nullptr;
+  store::GrantStore* grants = nullptr;
+  store::AuditStore* audit = nullptr;
+  consent::ReadRule* read_rule = nullptr;
+  consent::Erasure* erasure = nullptr;
   Limits limits;
   // account.homePage of the authority Agent written into statements.
   std::string authority_home_page = "urn:lrs:credential";

@@ -47,6 +47,8 @@ Status CredentialStore::Put(const Credential& c, std::string_view secret) {
   for (const auto& s : c.scopes) scopes.emplace_back(s);
   json::object record{{"name", c.name},
                       {"scopes", std::move(scopes)},
+                      {"organisation", c.organisation},
+                      {"learner", c.learner},
                       {"salt", HexEncode(salt)},
                       {"iterations", kIterations},
                       {"hash", HexEncode(Pbkdf2(secret, salt, kIterations))}};
@@ -62,6 +64,15 @@ Result<bool> CredentialStore::Exists(std::string_view key) {
   auto v = db_->Get(keys::Credential(key));
   if (!v.ok()) return v.status();
   return v->has_value();
+}
+
+Status CredentialStore::Delete(std::string_view key) {
+  rocksdb::WriteBatch batch;
+  batch.Delete(keys::Credential(key));
+  LRS_RETURN_IF_ERROR(db_->WriteDurable(&batch));
+  std::unique_lock lock(mu_);
+  cache_.erase(std::string(key));
+  return Status::Ok();
 }
 
 Result<bool> CredentialStore::Empty() {
@@ -100,6 +111,8 @@ Result<Credential> CredentialStore::Authenticate(std::string_view key, std::stri
   c.key = std::string(key);
   c.name = std::string(r.at("name").as_string());
   for (const auto& s : r.at("scopes").as_array()) c.scopes.emplace_back(s.as_string());
+  if (auto* o = r.if_contains("organisation"); o && o->is_string()) c.organisation = o->as_string();
+  if (auto* l = r.if_contains("learner"); l && l->is_string()) c.learner = l->as_string();
   std::unique_lock lock(mu_);
   cache_[c.key] = Cached{c, digest};
   return c;

@@ -23,7 +23,12 @@ struct Credential {
   std::string key;
   std::string name;
   std::vector<std::string> scopes;  // xAPI scope names: "all", "statements/write", ...
+  // Whose credential it is (docs/CONSENT.md): an organisation's, a
+  // learner's, or, with both empty, the operator's.
+  std::string organisation;
+  std::string learner;
   bool HasScope(std::string_view scope) const;
+  bool IsOperator() const { return organisation.empty() && learner.empty(); }
 };
 
 class CredentialStore {
@@ -35,6 +40,9 @@ class CredentialStore {
   // Creates or replaces the credential `c.key` with `secret`. Durable.
   Status Put(const Credential& c, std::string_view secret);
   Result<bool> Exists(std::string_view key);
+  // Removes the credential (a learner's, at erasure); later requests with it
+  // are refused. Durable.
+  Status Delete(std::string_view key);
   // True when no credential has ever been created (a fresh data directory).
   Result<bool> Empty();
   // The credential when key and secret match; Unauthorized otherwise (the

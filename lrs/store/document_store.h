@@ -43,6 +43,15 @@ struct Document {
   std::string body;
   std::string etag;  // lowercase hex SHA-1 of body, unquoted
   Micros updated = 0;
+  // Who last wrote it: "o:" + organisation id, "l:" + learner id or
+  // "k:" + operator credential key (set by the caller, read by the read rule).
+  std::string writer;
+};
+
+struct DocumentInfo {
+  std::string id;
+  std::string writer;
+  Micros updated = 0;
 };
 
 class DocumentStore {
@@ -58,6 +67,14 @@ class DocumentStore {
   // `last_modified`, when given, receives the latest change among them (0 if none).
   Result<std::vector<std::string>> ListIds(const DocumentScope& scope, std::optional<Micros> since,
                                            Micros* last_modified = nullptr);
+  // Like ListIds, with who wrote each and when (the read rule filters these).
+  Result<std::vector<DocumentInfo>> List(const DocumentScope& scope, std::optional<Micros> since);
+  // The partition number of a scope's agent, nullopt when nothing was ever
+  // stored for it (Activity Profile: 0).
+  Result<std::optional<uint64_t>> PartitionOf(const DocumentScope& scope);
+  // Erases every State and Agent Profile document of a partition; returns
+  // how many there were. Durable.
+  Result<uint64_t> ErasePartition(uint64_t part);
 
   // `decide` receives the current document (nullopt if none) and returns the
   // document to store, nullopt to delete it, or an error that aborts with
@@ -65,8 +82,10 @@ class DocumentStore {
   using Decision = std::function<Result<std::optional<Document>>(const std::optional<Document>&)>;
   Status Update(const DocumentScope& scope, std::string_view id, const Decision& decide);
 
-  // Deletes every document in the scope (State "delete all").
-  Status DeleteAll(const DocumentScope& scope);
+  // Deletes every document in the scope (State "delete all") for which
+  // `may_delete` (when given) says yes.
+  Status DeleteAll(const DocumentScope& scope,
+                   const std::function<bool(const DocumentInfo&)>& may_delete = nullptr);
 
  private:
   // The key prefix of a scope, or nullopt when its partition does not exist

@@ -50,7 +50,46 @@ std::string RefTarget(const Uuid& target, const Uuid& referrer) {
 }
 std::string RefTargetPrefix(const Uuid& target) { return Tagged('R', UuidBytes(target)); }
 std::string Partition(std::string_view name) { return Tagged('P', Sha256(name).substr(0, 16)); }
-std::string Attachment(std::string_view sha2_raw) { return Tagged('A', sha2_raw); }
+std::string AttachmentPrefix(uint64_t part) {
+  std::string k(1, 'A');
+  PutBigEndian64(&k, part);
+  return k;
+}
+std::string Attachment(uint64_t part, std::string_view sha2_raw) {
+  return AttachmentPrefix(part).append(sha2_raw);
+}
+std::string ScopedTermPrefix(uint64_t scope, std::string_view term_id) {
+  std::string k(1, 'Y');
+  PutBigEndian64(&k, scope);
+  return k.append(term_id);
+}
+std::string ScopedOrderPrefix(uint64_t scope) {
+  std::string k(1, 'Q');
+  PutBigEndian64(&k, scope);
+  return k;
+}
+std::string AuthorityScopeName(std::string_view authority_ifi_key) {
+  return "authority>" + std::string(authority_ifi_key);
+}
+std::string Organisation(std::string_view org_id) { return Tagged('f', org_id); }
+std::string Learner(std::string_view learner_id) { return Tagged('l', learner_id); }
+std::string PartitionOwner(uint64_t part) {
+  std::string k(1, 'n');
+  PutBigEndian64(&k, part);
+  return k;
+}
+std::string Grant(std::string_view learner_id, std::string_view grant_id) {
+  return Tagged('g', learner_id).append(1, '\0').append(grant_id);
+}
+std::string Grantee(std::string_view org_id, std::string_view learner_id) {
+  return Tagged('h', org_id).append(1, '\0').append(learner_id);
+}
+std::string AuditPrefix(std::string_view learner_id) { return Tagged('u', learner_id).append(1, '\0'); }
+std::string Audit(std::string_view learner_id, uint64_t seq) {
+  std::string k = AuditPrefix(learner_id);
+  PutBigEndian64(&k, seq);
+  return k;
+}
 std::string Credential(std::string_view key) { return Tagged('K', key); }
 std::string DocumentPrefix(uint64_t part, char kind, std::string_view activity,
                            std::string_view registration) {

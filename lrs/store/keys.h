@@ -16,6 +16,16 @@
 //   'C' hash(16)                  -> activity JSON             activity definitions
 //   'K' key                       -> credential JSON
 //   'M' name                      -> metadata (counters, store id)
+//   'Y' scope(8) term(17) seq(8)  -> part(8) uuid(16)           scoped term index
+//   'Q' scope(8) seq(8)           -> part(8) uuid(16)           scoped stored order
+//   'f' org-id                    -> organisation JSON
+//   'l' learner-id                -> learner JSON
+//   'n' part(8)                   -> learner-id                 partition owner
+//   'g' learner-id 0 grant-id     -> grant JSON
+//   'h' org-id 0 learner-id       -> ""                         grantee index
+//   'u' learner-id 0 seq(8)       -> audit entry JSON
+// A scope is a partition number or the number of an authority scope (the
+// statements one authority wrote); both come from PartitionDirectory.
 #pragma once
 
 #include <cstdint>
@@ -44,7 +54,27 @@ std::string Voided(const Uuid& id);
 std::string RefTarget(const Uuid& target, const Uuid& referrer);
 std::string RefTargetPrefix(const Uuid& target);
 std::string Partition(std::string_view name);
-std::string Attachment(std::string_view sha2_raw);
+// 'A' part(8) sha2: attachments are kept per partition, so erasing a
+// learner erases their attachments without counting references.
+std::string Attachment(uint64_t part, std::string_view sha2_raw);
+std::string AttachmentPrefix(uint64_t part);
+// 'Y' scope(8) term(17): one term's entries inside one scope.
+std::string ScopedTermPrefix(uint64_t scope, std::string_view term_id);
+// 'Q' scope(8): a scope's stored order.
+std::string ScopedOrderPrefix(uint64_t scope);
+// The partition name of the authority scope of an authority's IFI key.
+// IFI keys start with "mbox", "openid" or "account", so no identity's
+// partition name can equal it.
+std::string AuthorityScopeName(std::string_view authority_ifi_key);
+// Consent records: `id` strings are UUIDs; composite keys separate ids by a
+// NUL byte so one id's entries are one prefix.
+std::string Organisation(std::string_view org_id);
+std::string Learner(std::string_view learner_id);
+std::string PartitionOwner(uint64_t part);
+std::string Grant(std::string_view learner_id, std::string_view grant_id);  // grant_id "" = prefix
+std::string Grantee(std::string_view org_id, std::string_view learner_id);  // learner_id "" = prefix
+std::string Audit(std::string_view learner_id, uint64_t seq);
+std::string AuditPrefix(std::string_view learner_id);
 std::string Credential(std::string_view key);
 // 'C' hash16(activity id) -> the activity as the Activities resource shows it.
 std::string Activity(std::string_view activity_id);

@@ -15,6 +15,7 @@
 
 #include <boost/json.hpp>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,11 +50,25 @@ struct InsertOutcome {
 
 struct StoredStatement {
   uint64_t seq = 0;
-  std::string json;  // the statement as stored (exact format)
+  uint64_t part = 0;  // the partition it is stored in
+  std::string json;   // the statement as stored (exact format)
+};
+
+// One scope a query reads (a partition, or the statements one authority
+// wrote), and what a statement there must pass besides the query's terms.
+// Inside a scope, a statement matches by its own properties only: a
+// StatementRef does not inherit its target's terms across scopes, which
+// would reveal the target's properties to whoever sees the referrer.
+struct ScopeFilter {
+  uint64_t scope = 0;
+  std::function<bool(const boost::json::object& statement)> admit;  // empty: all
 };
 
 // One page request. Terms are ANDed. Sequence bounds are [min_seq, max_seq].
 struct StatementQuery {
+  // nullopt: the whole store, through the global indexes. Otherwise the
+  // union of these scopes (duplicates across scopes returned once).
+  std::optional<std::vector<ScopeFilter>> scopes;
   std::vector<xapi::Term> terms;
   uint64_t min_seq = 0;
   uint64_t max_seq = UINT64_MAX;
@@ -83,7 +98,18 @@ class StatementStore {
 
   virtual Result<QueryPage> Query(const StatementQuery& query) = 0;
 
-  virtual Result<std::string> GetAttachment(const std::string& sha2) = 0;
+  // An attachment's content as stored with the statements of partition `part`.
+  virtual Result<std::string> GetAttachment(uint64_t part, const std::string& sha2) = 0;
+
+  // Erases every statement stored in these partitions with all its index
+  // entries and attachments; returns how many statements went. Serialised
+  // with writes. Durable in chunks: a crash leaves a prefix erased, and
+  // calling again finishes the job.
+  virtual Result<uint64_t> ErasePartitions(const std::vector<uint64_t>& parts) = 0;
+
+  // The number of the scope holding what `authority_ifi_key` wrote, nullopt
+  // while it wrote nothing.
+  virtual Result<std::optional<uint64_t>> AuthorityScope(std::string_view authority_ifi_key) = 0;
 
   // The activity as statements have defined it so far (definitions merged,
   // newest wins per property and per language), or NotFound.

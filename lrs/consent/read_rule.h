@@ -1,0 +1,106 @@
+// The read rule (docs/CONSENT.md, "The read rule"), in one place. Every read
+// path (statements by id and by query, `more` pages, attachments, Agents,
+// Activities, State and Agent Profile documents) asks a View built for its
+// request; nothing else decides who sees what.
+//
+// A View is a snapshot taken once per request: the principal (operator,
+// learner, organisation), the learner's partitions or the organisation's
+// live grants by learner, at the request's clock reading. Nothing is cached
+// across requests, so a revocation applies to the very next request.
+#pragma once
+
+#include <boost/json.hpp>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "lrs/base/clock.h"
+#include "lrs/base/status.h"
+#include "lrs/consent/grant.h"
+#include "lrs/store/account_store.h"
+#include "lrs/store/credential_store.h"
+#include "lrs/store/grant_store.h"
+#include "lrs/store/partition_directory.h"
+#include "lrs/store/statement_store.h"
+
+namespace lrs::consent {
+
+enum class PrincipalKind { kOperator, kLearner, kOrganisation };
+
+// What a document looks like to the rule.
+struct DocumentFacts {
+  std::string activity_id;                  // "" for Agent Profile
+  std::optional<std::string> registration;  // State only
+  std::string writer;                       // store::Document::writer
+  Micros updated = 0;
+};
+
+class View {
+ public:
+  PrincipalKind kind() const { return kind_; }
+  // The authority Agent statements written by this credential carry.
+  const boost::json::value& authority() const { return authority_; }
+  // The writer tag documents written by this credential carry.
+  const std::string& writer() const { return writer_; }
+  // "operator" or the organisation id, for audit entries.
+  std::string AuditName() const;
+  const std::string& learner() const { return learner_; }
+
+  // Rule 1-4 for one stored statement in partition `part`.
+  Result<bool> SeesStatement(uint64_t part, const boost::json::object& statement) const;
+  // The scopes a query must read, each with the predicate statements there
+  // must pass; nullopt means the whole store (an operator with a read scope).
+  std::optional<std::vector<store::ScopeFilter>> StatementScopes() const;
+  // Documents in partition `part`.
+  Result<bool> SeesDocument(uint64_t part, const DocumentFacts& doc) const;
+  // Whether the Agents resource may show the learner owning `part` whole.
+  Result<bool> SeesLearnerOf(uint64_t part) const;
+  // The learner owning `part` when that is not this view's own learner, i.e.
+  // whom a read of `part` must be audited for. nullopt: no audit.
+  Result<std::optional<std::string>> AuditedOwner(uint64_t part) const;
+
+ private:
+  friend class ReadRule;
+  Result<std::optional<std::string>> OwnerOf(uint64_t part) const;
+  const std::vector<Grant>* GrantsFrom(const std::string& learner) const;
+
+  PrincipalKind kind_ = PrincipalKind::kOperator;
+  bool read_all_ = false;      // operator with a read scope
+  bool read_mine_ = false;     // rule 3 applies
+  bool read_granted_ = false;  // rule 4 applies
+  Micros now_ = 0;
+  boost::json::value authority_;
+  std::string authority_key_;  // IfiKey(authority_)
+  std::optional<uint64_t> authority_scope_;
+  std::string writer_;
+  std::string organisation_;
+  std::string learner_;
+  std::set<uint64_t> own_partitions_;  // learner's
+  // Organisation: live grants (statements action) by learner, and those
+  // learners' partitions.
+  std::map<std::string, std::vector<Grant>> grants_;
+  std::map<uint64_t, std::string> granted_partitions_;
+  store::AccountStore* accounts_ = nullptr;
+};
+
+class ReadRule {
+ public:
+  ReadRule(store::AccountStore* accounts, store::GrantStore* grants,
+           store::PartitionDirectory* partitions, std::string authority_home_page)
+      : accounts_(accounts), grants_(grants), partitions_(partitions),
+        authority_home_page_(std::move(authority_home_page)) {}
+
+  // The view of `credential` at `now`.
+  Result<std::shared_ptr<const View>> ViewFor(const store::Credential& credential, Micros now) const;
+
+ private:
+  store::AccountStore* accounts_;
+  store::GrantStore* grants_;
+  store::PartitionDirectory* partitions_;
+  std::string authority_home_page_;
+};
+
+}  // namespace lrs::consent

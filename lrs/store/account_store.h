@@ -1,0 +1,98 @@
+// AccountStore: organisations, learners, the identities learners hold, and
+// which learner owns which partition (docs/CONSENT.md, "The model").
+//
+// A learner owns the partitions of its identities. Linking an identity hands
+// its partition (with everything already stored in it) to the learner by
+// writing one owner record; no statement moves. An identity belongs to at
+// most one learner.
+//
+// Records (keys.h): 'f' org-id -> organisation JSON; 'l' learner-id ->
+// learner JSON; 'n' part(8) -> learner-id (partition owner). Ids are UUID
+// strings (lowercase, hyphenated). Every write is durable (WAL fsync) before
+// it returns. Thread-safe; identity links are serialised by one mutex so two
+// learners cannot claim the same identity at once.
+#pragma once
+
+#include <boost/json.hpp>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lrs/base/clock.h"
+#include "lrs/base/status.h"
+#include "lrs/store/database.h"
+#include "lrs/store/partition_directory.h"
+
+namespace lrs::store {
+
+struct Organisation {
+  std::string id;
+  std::string name;
+  Micros created = 0;
+};
+
+struct Identity {
+  boost::json::object agent;  // the Agent as given (objectType, name, one IFI)
+  std::string ifi_key;        // xapi::IfiKey(agent): also its partition name
+  uint64_t partition = 0;
+};
+
+struct Learner {
+  std::string id;
+  std::string name;
+  std::string credential_key;  // the learner's own credential
+  std::vector<Identity> identities;
+  Micros created = 0;
+  // Set once the learner was erased: the record is then a tombstone with no
+  // identities, name or credential; the counts say what was erased.
+  std::optional<Micros> erased;
+  uint64_t erased_statements = 0;
+  uint64_t erased_documents = 0;
+  bool erasing = false;  // erasure started and not yet finished
+};
+
+class AccountStore {
+ public:
+  // `db` and `partitions` must outlive the store.
+  AccountStore(Database* db, PartitionDirectory* partitions) : db_(db), partitions_(partitions) {}
+
+  Result<Organisation> CreateOrganisation(std::string name);
+  // NotFound when absent.
+  Result<Organisation> GetOrganisation(std::string_view id);
+  Result<std::vector<Organisation>> ListOrganisations();
+
+  // Creates a learner holding `identities` (each an Agent object with one
+  // IFI, already validated by the caller; duplicates are linked once).
+  // Conflict naming "identities[i]" when another learner holds one; nothing
+  // is written then.
+  Result<Learner> CreateLearner(std::string name, std::string credential_key,
+                                const std::vector<boost::json::object>& identities);
+  // NotFound when absent (a tombstone is returned, with `erased` set).
+  Result<Learner> GetLearner(std::string_view id);
+  // Links one more identity. Ok and unchanged when this learner already
+  // holds it; Conflict when another learner does; NotFound for an unknown
+  // or erased learner.
+  Result<Learner> LinkIdentity(std::string_view learner_id, const boost::json::object& agent);
+  // The learner holding the identity with this IFI key, if any.
+  Result<std::optional<std::string>> LearnerOfIdentity(std::string_view ifi_key);
+  // The learner owning partition `part`, if any.
+  Result<std::optional<std::string>> OwnerOf(uint64_t part);
+
+  // Erasure bookkeeping (the statements and documents themselves are erased
+  // by their stores): BeginErasure marks the learner `erasing` and removes
+  // its owner records and identity links, durably, so nothing of it is
+  // reachable through the learner any more; FinishErasure turns the record
+  // into a tombstone. Learners left `erasing` by a crash are listed by
+  // PendingErasures so the server can finish them at start.
+  Result<Learner> BeginErasure(std::string_view learner_id);
+  Status FinishErasure(std::string_view learner_id, uint64_t statements, uint64_t documents);
+  Result<std::vector<Learner>> PendingErasures();
+
+ private:
+  Database* db_;
+  PartitionDirectory* partitions_;
+  std::mutex link_mu_;
+};
+
+}  // namespace lrs::store
