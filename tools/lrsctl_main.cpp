@@ -83,7 +83,7 @@ int AddCredential(const Args& a) {
   }
   lrs::store::CredentialStore credentials(db->get());
   std::string secret = a.secret.empty() ? lrs::Base64UrlEncode(lrs::RandomBytes(24)) : a.secret;
-  lrs::store::Credential c{a.key, a.name, a.scopes};
+  lrs::store::Credential c{a.key, a.name, a.scopes, "", ""};
   if (lrs::Status s = credentials.Put(c, secret); !s.ok()) {
     std::fprintf(stderr, "lrsctl: %s\n", s.message().c_str());
     return 1;

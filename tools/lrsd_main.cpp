@@ -193,12 +193,27 @@ int main(int argc, char** argv) {
   }
   lrs::store::CredentialStore credentials(db->get());
   lrs::store::DocumentStore documents(db->get(), (*statements)->partitions());
+  lrs::store::AccountStore accounts(db->get(), (*statements)->partitions());
+  lrs::store::GrantStore grants(db->get());
+  lrs::store::AuditStore audit(db->get());
+  lrs::consent::ReadRule read_rule(&accounts, &grants, (*statements)->partitions(), settings.authority_home_page);
+  lrs::consent::Erasure erasure({&accounts, &grants, &audit, &credentials, &documents, statements->get()});
   if (!SetUpAdmin(credentials)) return 1;
+  // An erasure a crash interrupted is finished before anything is served.
+  if (lrs::Status s = erasure.ResumePending(); !s.ok()) {
+    std::fprintf(stderr, "lrsd: finishing an interrupted erasure: %s\n", s.message().c_str());
+    return 1;
+  }
 
   lrs::http::Services services;
   services.statements = statements->get();
   services.credentials = &credentials;
   services.documents = &documents;
+  services.accounts = &accounts;
+  services.grants = &grants;
+  services.audit = &audit;
+  services.read_rule = &read_rule;
+  services.erasure = &erasure;
   services.limits = settings.limits;
   services.authority_home_page = settings.authority_home_page;
   services.default_version = *lrs::xapi::ParseVersionHeader(settings.default_version);

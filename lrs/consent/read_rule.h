@@ -48,6 +48,9 @@ class View {
   // "operator" or the organisation id, for audit entries.
   std::string AuditName() const;
   const std::string& learner() const { return learner_; }
+  // For a learner's view: whether the IFI key is one of the learner's
+  // identities (a learner writes only its own record).
+  bool IsOwnIdentity(const std::string& ifi_key) const { return own_identities_.contains(ifi_key); }
 
   // Rule 1-4 for one stored statement in partition `part`.
   Result<bool> SeesStatement(uint64_t part, const boost::json::object& statement) const;
@@ -66,6 +69,7 @@ class View {
   friend class ReadRule;
   Result<std::optional<std::string>> OwnerOf(uint64_t part) const;
   const std::vector<Grant>* GrantsFrom(const std::string& learner) const;
+  bool WroteIt(const boost::json::object& statement) const;
 
   PrincipalKind kind_ = PrincipalKind::kOperator;
   bool read_all_ = false;      // operator with a read scope
@@ -79,11 +83,14 @@ class View {
   std::string organisation_;
   std::string learner_;
   std::set<uint64_t> own_partitions_;  // learner's
+  std::set<std::string> own_identities_;  // learner's IFI keys
   // Organisation: live grants (statements action) by learner, and those
   // learners' partitions.
   std::map<std::string, std::vector<Grant>> grants_;
   std::map<uint64_t, std::string> granted_partitions_;
   store::AccountStore* accounts_ = nullptr;
+  // Partition owners looked up so far (a View serves one request, one thread).
+  mutable std::map<uint64_t, std::optional<std::string>> owners_;
 };
 
 class ReadRule {
@@ -97,6 +104,8 @@ class ReadRule {
   Result<std::shared_ptr<const View>> ViewFor(const store::Credential& credential, Micros now) const;
 
  private:
+  Status LoadGrants(View& view) const;
+
   store::AccountStore* accounts_;
   store::GrantStore* grants_;
   store::PartitionDirectory* partitions_;

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "lrs/base/json.h"
+#include "lrs/consent/audit.h"
 #include "lrs/http/handlers.h"
 #include "lrs/xapi/validate.h"
 
@@ -23,33 +24,107 @@ Status OnlyParam(const QueryParams& params, std::string_view name) {
 
 }  // namespace
 
-// Until learner accounts join identities (issue 4), the Person is the one
-// identity asked about, with its name when the request gave one.
-Response HandleAgents(RequestContext& ctx, Services&) {
+namespace {
+
+Status AuditOne(const RequestContext& ctx, Services& services, const char* kind, uint64_t part) {
+  consent::AuditTrail trail(*ctx.view, kind);
+  trail.Count(part);
+  return trail.Commit(services.audit, ctx.credential.key, std::string(ctx.request.method_string()),
+                      std::string(ctx.request.target()));
+}
+
+// The learner owning the agent's partition, when this view may see them whole.
+Result<std::optional<store::Learner>> VisibleLearner(const RequestContext& ctx, Services& services,
+                                                     const std::string& ifi_key, uint64_t* part) {
+  auto found = services.documents->PartitionOf({store::DocumentKind::kAgentProfile, ifi_key, "", std::nullopt});
+  if (!found.ok()) return found.status();
+  if (!found->has_value()) return std::optional<store::Learner>();
+  *part = **found;
+  auto owner = services.accounts->OwnerOf(*part);
+  if (!owner.ok()) return owner.status();
+  if (!owner->has_value()) return std::optional<store::Learner>();
+  auto sees = ctx.view->SeesLearnerOf(*part);
+  if (!sees.ok()) return sees.status();
+  if (!*sees) return std::optional<store::Learner>();
+  auto learner = services.accounts->GetLearner(**owner);
+  if (!learner.ok()) return learner.status();
+  return std::optional<store::Learner>(std::move(*learner));
+}
+
+const json::value* DefinitionOf(const json::value& statement) {
+  const json::value* object = statement.is_object() ? statement.get_object().if_contains("object") : nullptr;
+  return object && object->is_object() ? object->get_object().if_contains("definition") : nullptr;
+}
+
+void AddToPerson(json::object& person, const json::object& agent) {
+  for (const char* field : {"name", "mbox", "mbox_sha1sum", "openid", "account"}) {
+    auto it = agent.find(field);
+    if (it == agent.end()) continue;
+    json::value& list = person[field];
+    if (!list.is_array()) list = json::array();
+    auto& values = list.get_array();
+    if (std::find(values.begin(), values.end(), it->value()) == values.end()) values.push_back(it->value());
+  }
+}
+
+}  // namespace
+
+// The Person of an agent: every identity of the learner holding it, for
+// those the read rule lets see that learner; otherwise only the identity
+// asked about, exactly as for an agent nobody holds.
+Response HandleAgents(RequestContext& ctx, Services& services) {
   if (Status s = OnlyParam(ctx.params, "agent"); !s.ok()) return ErrorResponse(ctx.request, s, ctx.version);
   const std::string& text = *ctx.params.Find("agent");
   auto key = AgentParamKey(text, /*allow_group=*/false);
   if (!key.ok()) return ErrorResponse(ctx.request, key.status(), ctx.version);
-  json::object agent = ParseJson(text, "agent")->get_object();  // AgentParamKey checked it
   json::object person{{"objectType", "Person"}};
-  for (const char* ifi : {"name", "mbox", "mbox_sha1sum", "openid", "account"}) {
-    if (auto it = agent.find(ifi); it != agent.end()) person[ifi] = json::array{it->value()};
+  uint64_t part = 0;
+  auto learner = VisibleLearner(ctx, services, *key, &part);
+  if (!learner.ok()) return ErrorResponse(ctx.request, learner.status(), ctx.version);
+  if (*learner) {
+    for (const auto& identity : (*learner)->identities) AddToPerson(person, identity.agent);
+    if (!AuditOne(ctx, services, "agents", part).ok()) {
+      return ErrorResponse(ctx.request, Status::Internal("the audit log could not be written"), ctx.version);
+    }
+  } else {
+    AddToPerson(person, ParseJson(text, "agent")->get_object());  // AgentParamKey checked it
   }
   return JsonResponse(ctx, bhttp::status::ok, json::serialize(person));
 }
 
+// The operator sees the definition merged from every statement; everyone
+// else the one in the newest statement the read rule shows them.
 Response HandleActivities(RequestContext& ctx, Services& services) {
   if (Status s = OnlyParam(ctx.params, "activityId"); !s.ok()) return ErrorResponse(ctx.request, s, ctx.version);
   const std::string& id = *ctx.params.Find("activityId");
   if (!xapi::IsIri(id)) {
     return ErrorResponse(ctx.request, Status::InvalidArgument("activityId: must be an IRI"), ctx.version);
   }
-  auto stored = services.statements->GetActivity(id);
-  if (stored.ok()) return JsonResponse(ctx, bhttp::status::ok, std::move(*stored));
-  if (!stored.status().Is(Status::Code::kNotFound)) {
-    return ErrorResponse(ctx.request, stored.status(), ctx.version);
-  }
   json::object activity{{"objectType", "Activity"}, {"id", id}};
+  auto scopes = ctx.view->StatementScopes();
+  if (!scopes) {
+    auto stored = services.statements->GetActivity(id);
+    if (stored.ok()) return JsonResponse(ctx, bhttp::status::ok, std::move(*stored));
+    if (!stored.status().Is(Status::Code::kNotFound)) return ErrorResponse(ctx.request, stored.status(), ctx.version);
+    return JsonResponse(ctx, bhttp::status::ok, json::serialize(activity));
+  }
+  store::StatementQuery q;
+  q.scopes = std::move(scopes);
+  q.terms.push_back({xapi::TermKind::kActivity, id});
+  q.limit = 1;
+  auto page = services.statements->Query(q);
+  if (!page.ok()) return ErrorResponse(ctx.request, page.status(), ctx.version);
+  if (!page->statements.empty()) {
+    const auto& newest = page->statements.front();
+    auto statement = ParseJson(newest.json, "stored statement");
+    const json::value* definition = statement.ok() ? DefinitionOf(*statement) : nullptr;
+    if (definition) {
+      activity["definition"] = *definition;
+      if (!AuditOne(ctx, services, "activities", newest.part).ok()) {
+        return ErrorResponse(ctx.request, Status::Internal("the audit log could not be written"), ctx.version);
+      }
+    }
+  }
   return JsonResponse(ctx, bhttp::status::ok, json::serialize(activity));
 }
 

@@ -8,6 +8,7 @@
 #include "lrs/base/json.h"
 #include "lrs/base/clock.h"
 #include "lrs/base/encoding.h"
+#include "lrs/consent/audit.h"
 #include "lrs/http/handlers.h"
 #include "lrs/http/statement_query.h"
 #include "lrs/xapi/agent.h"
@@ -171,21 +172,92 @@ Result<std::optional<store::Document>> Merge(const std::optional<store::Document
   return std::optional<store::Document>(std::move(incoming));
 }
 
-Response GetDocuments(RequestContext& ctx, Services& services, const DocumentRequest& d) {
-  if (d.id) {
-    auto doc = services.documents->Get(d.scope, *d.id);
-    if (!doc.ok()) return ErrorResponse(ctx.request, doc.status(), ctx.version);
-    Response res = JsonResponse(ctx, bhttp::status::ok, std::move(doc->body));
-    res.set(bhttp::field::content_type, doc->content_type);
-    res.set(bhttp::field::etag, "\"" + doc->etag + "\"");
-    res.set(bhttp::field::last_modified, HttpDate(doc->updated));
-    return res;
+// The read rule for documents (lrs/consent): Activity Profile documents
+// belong to no learner and are governed by scopes alone.
+class DocumentRule {
+ public:
+  DocumentRule(const RequestContext& ctx, Services& services, const DocumentRequest& d)
+      : view_(*ctx.view), d_(d), services_(services) {}
+
+  Result<bool> Sees(const std::string& writer, Micros updated) {
+    if (d_.scope.kind == store::DocumentKind::kActivityProfile) return true;
+    // Looked up when first needed: a concurrent first write may create the
+    // partition between this request's start and its document read.
+    if (!part_) {
+      auto part = services_.documents->PartitionOf(d_.scope);
+      if (!part.ok()) return part.status();
+      part_ = *part;
+    }
+    if (!part_) return false;
+    return view_.SeesDocument(*part_, {d_.scope.activity_id, d_.scope.registration, writer, updated});
   }
+
+  // A write must not touch a document its writer may not read (CONSENT.md,
+  // "Documents").
+  Status MayReplace(const std::optional<store::Document>& current) {
+    if (!current) return Status::Ok();
+    auto sees = Sees(current->writer, current->updated);
+    if (!sees.ok()) return sees.status();
+    if (!*sees) {
+      return Status::Forbidden(
+          "the document exists and was written by another party that has not shared it with this credential");
+    }
+    return Status::Ok();
+  }
+
+  Status Audit(const RequestContext& ctx, uint64_t returned) const {
+    if (!part_ || returned == 0) return Status::Ok();
+    consent::AuditTrail trail(view_, "documents");
+    trail.Count(*part_, returned);
+    return trail.Commit(services_.audit, ctx.credential.key, std::string(ctx.request.method_string()),
+                        std::string(ctx.request.target()));
+  }
+
+ private:
+  const consent::View& view_;
+  const DocumentRequest& d_;
+  Services& services_;
+  std::optional<uint64_t> part_;
+};
+
+const Status& NoSuchDocument() {
+  static const Status s = Status::NotFound("no such document");
+  return s;
+}
+
+Status AuditFailed() { return Status::Internal("the audit log could not be written"); }
+
+Response GetOne(RequestContext& ctx, Services& services, const DocumentRequest& d, DocumentRule& rule) {
+  auto doc = services.documents->Get(d.scope, *d.id);
+  if (doc.ok()) {
+    auto sees = rule.Sees(doc->writer, doc->updated);
+    if (!sees.ok()) return ErrorResponse(ctx.request, sees.status(), ctx.version);
+    if (!*sees) doc = NoSuchDocument();
+  }
+  if (!doc.ok()) return ErrorResponse(ctx.request, doc.status(), ctx.version);
+  if (!rule.Audit(ctx, 1).ok()) return ErrorResponse(ctx.request, AuditFailed(), ctx.version);
+  Response res = JsonResponse(ctx, bhttp::status::ok, std::move(doc->body));
+  res.set(bhttp::field::content_type, doc->content_type);
+  res.set(bhttp::field::etag, "\"" + doc->etag + "\"");
+  res.set(bhttp::field::last_modified, HttpDate(doc->updated));
+  return res;
+}
+
+Response GetDocuments(RequestContext& ctx, Services& services, const DocumentRequest& d,
+                      DocumentRule& rule) {
+  if (d.id) return GetOne(ctx, services, d, rule);
+  auto docs = services.documents->List(d.scope, d.since);
+  if (!docs.ok()) return ErrorResponse(ctx.request, docs.status(), ctx.version);
   Micros last_modified = 0;
-  auto ids = services.documents->ListIds(d.scope, d.since, &last_modified);
-  if (!ids.ok()) return ErrorResponse(ctx.request, ids.status(), ctx.version);
   json::array list;
-  for (auto& id : *ids) list.emplace_back(id);
+  for (auto& doc : *docs) {
+    auto sees = rule.Sees(doc.writer, doc.updated);
+    if (!sees.ok()) return ErrorResponse(ctx.request, sees.status(), ctx.version);
+    if (!*sees) continue;
+    last_modified = std::max(last_modified, doc.updated);
+    list.emplace_back(doc.id);
+  }
+  if (!rule.Audit(ctx, list.size()).ok()) return ErrorResponse(ctx.request, AuditFailed(), ctx.version);
   std::string body = json::serialize(list);
   Response res = JsonResponse(ctx, bhttp::status::ok, body);
   res.set(bhttp::field::etag, "\"" + Sha1Hex(body) + "\"");
@@ -204,35 +276,48 @@ Response HandleDocuments(RequestContext& ctx, Services& services, const Resource
   const DocumentRequest& d = *parsed;
   const Request& req = ctx.request;
   auto method = req.method();
-  if (method == bhttp::verb::get || method == bhttp::verb::head) return GetDocuments(ctx, services, d);
+  DocumentRule rule(ctx, services, d);
+  if (method == bhttp::verb::get || method == bhttp::verb::head) return GetDocuments(ctx, services, d, rule);
+  // A learner's credential writes the learner's own documents only.
+  if (rules.needs_agent && ctx.view->kind() == consent::PrincipalKind::kLearner &&
+      !ctx.view->IsOwnIdentity(d.scope.partition)) {
+    return ErrorResponse(req, Status::Forbidden("agent: a learner may only write their own documents"), ctx.version);
+  }
   if (method == bhttp::verb::delete_ && !d.id) {
     if (rules.kind != store::DocumentKind::kState) {
       return ErrorResponse(req, Status::InvalidArgument(std::string(rules.id_param) + ": required"), ctx.version);
     }
-    return Respond(ctx, services.documents->DeleteAll(d.scope));
+    // Deletes what this credential could read; the rest stays.
+    return Respond(ctx, services.documents->DeleteAll(d.scope, [&](const store::DocumentInfo& doc) {
+      auto sees = rule.Sees(doc.writer, doc.updated);
+      return sees.ok() && *sees;
+    }));
   }
   if (!d.id) return ErrorResponse(req, Status::InvalidArgument(std::string(rules.id_param) + ": required"), ctx.version);
   if (method == bhttp::verb::delete_) {
     return Respond(ctx, services.documents->Update(d.scope, *d.id, [&](const auto& current) -> Result<std::optional<store::Document>> {
+      LRS_RETURN_IF_ERROR(rule.MayReplace(current));
       LRS_RETURN_IF_ERROR(CheckPreconditions(req, current, PutRule::kNone));
       return std::optional<store::Document>();
     }));
   }
-  store::Document incoming{ContentTypeOf(req), req.body(), "", 0};
+  store::Document incoming{ContentTypeOf(req), req.body(), "", 0, ctx.view->writer()};
   // xAPI 1.0.3 exempts State from the concurrency rules of PUT and requires a
   // header on profile PUTs; 2.0.0 applies the 409 rule to all three resources.
-  PutRule rule = PutRule::kRequireIfExisting;
+  PutRule rule_for_put = PutRule::kRequireIfExisting;
   if (ctx.version == xapi::Version::k103) {
-    rule = rules.kind == store::DocumentKind::kState ? PutRule::kNone : PutRule::kRequireAlways;
+    rule_for_put = rules.kind == store::DocumentKind::kState ? PutRule::kNone : PutRule::kRequireAlways;
   }
   if (method == bhttp::verb::put) {
     return Respond(ctx, services.documents->Update(d.scope, *d.id, [&](const auto& current) -> Result<std::optional<store::Document>> {
-      LRS_RETURN_IF_ERROR(CheckPreconditions(req, current, rule));
+      LRS_RETURN_IF_ERROR(rule.MayReplace(current));
+      LRS_RETURN_IF_ERROR(CheckPreconditions(req, current, rule_for_put));
       return std::optional<store::Document>(incoming);
     }));
   }
   if (method == bhttp::verb::post) {
     return Respond(ctx, services.documents->Update(d.scope, *d.id, [&](const auto& current) -> Result<std::optional<store::Document>> {
+      LRS_RETURN_IF_ERROR(rule.MayReplace(current));
       LRS_RETURN_IF_ERROR(CheckPreconditions(req, current, PutRule::kNone));
       return Merge(current, incoming);
     }));

@@ -31,7 +31,4 @@ Result<std::string> AgentParamKey(const std::string& agent_json, bool allow_grou
 // answer carries it, errors included).
 void SetConsistentThrough(Response& res, int64_t time);
 
-// The authority Agent for statements written with `credential`.
-boost::json::value AuthorityFor(const store::Credential& credential, const Services& services);
-
 }  // namespace lrs::http

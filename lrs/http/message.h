@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "lrs/base/status.h"
+#include "lrs/consent/read_rule.h"
 #include "lrs/store/credential_store.h"
 #include "lrs/xapi/version.h"
 
@@ -46,6 +47,8 @@ struct RequestContext {
   QueryParams params;
   xapi::Version version = xapi::Version::k103;
   store::Credential credential;
+  // What this credential may read, taken once per request (lrs/consent).
+  std::shared_ptr<const consent::View> view;
   bool alternate = false;  // arrived in the 1.0.3 alternate request syntax
 };
 

@@ -74,7 +74,7 @@ Response Router::Handle(Request& req, std::string* credential_key) {
       if (!params.ok()) {
         res = ErrorResponse(req, params.status(), std::nullopt);
       } else {
-        RequestContext ctx{req, std::move(path), std::move(*params), xapi::Version::k103, {}, false};
+        RequestContext ctx{req, std::move(path), std::move(*params), xapi::Version::k103, {}, nullptr, false};
         res = [&]() -> Response {
           if (ctx.request.method() == bhttp::verb::post && ctx.params.Find("method")) {
             Status s = RewriteAlternateRequest(ctx);
@@ -91,6 +91,10 @@ Response Router::Handle(Request& req, std::string* credential_key) {
           if (!who.ok()) return ErrorResponse(req, who.status(), version);
           *credential_key = who->key;
           ctx.credential = std::move(*who);
+          auto view = services_.read_rule->ViewFor(ctx.credential, NowMicros());
+          if (!view.ok()) return ErrorResponse(req, view.status(), version);
+          ctx.view = std::move(*view);
+          if (IsConsentPath(ctx.path)) return DispatchConsent(ctx);
           if (header == req.end()) {
             return ErrorResponse(req, Status::InvalidArgument("X-Experience-API-Version header is required"),
                                  std::nullopt);
@@ -129,6 +133,10 @@ namespace {
 
 bool IsRead(bhttp::verb m) { return m == bhttp::verb::get || m == bhttp::verb::head; }
 
+bool Under(std::string_view path, std::string_view root) {
+  return path == root || (path.starts_with(root) && path[root.size()] == '/');
+}
+
 // Scope rule of the document resources: their own scope, or "all"; reads
 // also with "all/read".
 bool AllowedDocuments(const store::Credential& c, bhttp::verb m, std::string_view scope) {
@@ -136,6 +144,23 @@ bool AllowedDocuments(const store::Credential& c, bhttp::verb m, std::string_vie
 }
 
 }  // namespace
+
+bool Router::IsConsentPath(std::string_view path) { return Under(path, "/admin") || Under(path, "/me"); }
+
+// /admin and /me speak JSON, not xAPI: no version header is needed.
+Response Router::DispatchConsent(RequestContext& ctx) {
+  if (Under(ctx.path, "/admin")) {
+    if (!ctx.credential.IsOperator() || !ctx.credential.HasScope("all")) {
+      return ErrorResponse(ctx.request, Status::Forbidden("the admin endpoints need the operator's credential"),
+                           std::nullopt);
+    }
+    return HandleAdmin(ctx, services_);
+  }
+  if (ctx.view->kind() != consent::PrincipalKind::kLearner) {
+    return ErrorResponse(ctx.request, Status::Forbidden("/me is for a learner's own credential"), std::nullopt);
+  }
+  return HandleMe(ctx, services_);
+}
 
 Response Router::Dispatch(RequestContext& ctx) {
   const Request& req = ctx.request;
@@ -163,6 +188,9 @@ Response Router::Dispatch(RequestContext& ctx) {
     return HandleState(ctx, services_);
   } else if (path == "/xapi/activities/profile") {
     if (!AllowedDocuments(ctx.credential, m, "profile")) return forbidden("use the Activity Profile resource");
+    if (!IsRead(m) && ctx.view->kind() == consent::PrincipalKind::kLearner) {
+      return forbidden("write Activity Profile documents (they belong to no learner)");
+    }
     return HandleActivityProfile(ctx, services_);
   } else if (path == "/xapi/agents/profile") {
     if (!AllowedDocuments(ctx.credential, m, "profile")) return forbidden("use the Agent Profile resource");

@@ -53,6 +53,8 @@ class Router {
 
  private:
   Response Dispatch(RequestContext& ctx);
+  static bool IsConsentPath(std::string_view path);
+  Response DispatchConsent(RequestContext& ctx);
   Services services_;
 };
 

@@ -9,6 +9,7 @@
 #include "lrs/base/json.h"
 #include "lrs/base/clock.h"
 #include "lrs/base/encoding.h"
+#include "lrs/consent/audit.h"
 #include "lrs/http/handlers.h"
 #include "lrs/http/statement_query.h"
 #include "lrs/xapi/agent.h"
@@ -36,20 +37,27 @@ Result<std::string> Render(const std::string& stored, const OutputOptions& o) {
   return json::serialize(*v);
 }
 
-// The sha2 of every attachment of these statements whose content is stored.
-std::vector<xapi::Attachment> AttachmentsOf(const std::vector<const std::string*>& statements,
+// A statement about to be returned: its stored text and partition.
+struct Returned {
+  const std::string* json;
+  uint64_t part;
+};
+
+// The attachments of these statements whose content is stored, each read
+// from the partition of the statement that carries it.
+std::vector<xapi::Attachment> AttachmentsOf(const std::vector<Returned>& statements,
                                             store::StatementStore& store) {
   std::vector<xapi::Attachment> out;
   std::set<std::string> seen;
-  for (const std::string* text : statements) {
-    auto v = ParseJson(*text, "stored statement");
+  for (const Returned& r : statements) {
+    auto v = ParseJson(*r.json, "stored statement");
     if (!v.ok() || !v->is_object()) continue;
     auto it = v->get_object().find("attachments");
     if (it == v->get_object().end() || !it->value().is_array()) continue;
     for (const auto& a : it->value().get_array()) {
       std::string sha2(a.at("sha2").as_string());
       if (!seen.insert(sha2).second) continue;
-      auto content = store.GetAttachment(sha2);
+      auto content = store.GetAttachment(r.part, sha2);
       if (!content.ok()) continue;  // fileUrl-only attachments have no content here
       out.push_back({std::string(a.at("contentType").as_string()), sha2, std::move(*content)});
     }
@@ -57,9 +65,16 @@ std::vector<xapi::Attachment> AttachmentsOf(const std::vector<const std::string*
   return out;
 }
 
+// Writes the audit entries for what is about to be returned, then builds
+// the response; a failed audit write fails the request.
 Response Finish(RequestContext& ctx, Services& services, std::string json_body,
-                const std::vector<const std::string*>& statements, const OutputOptions& o,
+                const std::vector<Returned>& statements, const OutputOptions& o,
                 Micros last_modified, Micros through_time) {
+  consent::AuditTrail trail(*ctx.view, "statements");
+  for (const Returned& r : statements) trail.Count(r.part);
+  Status audited = trail.Commit(services.audit, ctx.credential.key, std::string(ctx.request.method_string()),
+                                std::string(ctx.request.target()));
+  if (!audited.ok()) return ErrorResponse(ctx.request, Status::Internal("the audit log could not be written"), ctx.version);
   Response res;
   if (o.attachments) {
     auto attachments = AttachmentsOf(statements, *services.statements);
@@ -94,22 +109,6 @@ Result<OutputOptions> ReadOutputOptions(const RequestContext& ctx) {
   return o;
 }
 
-// statements/read/mine: the credential reads only what it wrote.
-bool OnlyOwnStatements(const store::Credential& c) {
-  return !c.HasScope("all") && !c.HasScope("all/read") && !c.HasScope("statements/read");
-}
-
-std::string AuthorityKey(const store::Credential& c, const Services& services) {
-  return *xapi::IfiKey(AuthorityFor(c, services));
-}
-
-bool WrittenBy(const std::string& stored, const store::Credential& c, const Services& services) {
-  auto v = ParseJson(stored, "stored statement");
-  if (!v.ok() || !v->is_object()) return false;
-  auto it = v->get_object().find("authority");
-  return it != v->get_object().end() && xapi::IfiKey(it->value()) == AuthorityKey(c, services);
-}
-
 Response GetOne(RequestContext& ctx, Services& services, const OutputOptions& o, bool voided,
                 Micros through_time) {
   const std::string& text = *ctx.params.Find(voided ? "voidedStatementId" : "statementId");
@@ -119,13 +118,18 @@ Response GetOne(RequestContext& ctx, Services& services, const OutputOptions& o,
         std::string(voided ? "voidedStatementId" : "statementId") + ": not a UUID"), ctx.version);
   }
   auto found = services.statements->Get(*id, voided);
-  if (found.ok() && OnlyOwnStatements(ctx.credential) && !WrittenBy(found->json, ctx.credential, services)) {
-    found = Status::NotFound("no statement with that id");  // indistinguishable from absent
+  if (found.ok()) {
+    auto parsed = ParseJson(found->json, "stored statement");
+    if (!parsed.ok() || !parsed->is_object()) return ErrorResponse(ctx.request, Status::Internal("corrupt statement"), ctx.version);
+    auto sees = ctx.view->SeesStatement(found->part, parsed->get_object());
+    if (!sees.ok()) return ErrorResponse(ctx.request, sees.status(), ctx.version);
+    // Indistinguishable from an id never stored: the store's own answer.
+    if (!*sees) found = Status::NotFound(std::string(store::kNoSuchStatement));
   }
   if (!found.ok()) return ErrorResponse(ctx.request, found.status(), ctx.version);
   auto body = Render(found->json, o);
   if (!body.ok()) return ErrorResponse(ctx.request, body.status(), ctx.version);
-  return Finish(ctx, services, std::move(*body), {&found->json}, o,
+  return Finish(ctx, services, std::move(*body), {{&found->json, found->part}}, o,
                 store::SeqToStoredMicros(found->seq), through_time);
 }
 
@@ -155,21 +159,18 @@ Response HandleGetStatements(RequestContext& ctx, Services& services) {
   if (!parsed->query.max_seq_fixed) {
     parsed->query.store.max_seq = std::min(parsed->query.store.max_seq, through.seq);
   }
-  if (OnlyOwnStatements(ctx.credential)) {
-    parsed->query.store.terms.push_back(
-        {xapi::TermKind::kAuthority, AuthorityKey(ctx.credential, services)});
-  }
+  parsed->query.store.scopes = ctx.view->StatementScopes();
   auto page = services.statements->Query(parsed->query.store);
   if (!page.ok()) return ErrorResponse(req, page.status(), ctx.version);
 
   std::string body = "{\"statements\":[";
-  std::vector<const std::string*> texts;
+  std::vector<Returned> texts;
   for (size_t i = 0; i < page->statements.size(); ++i) {
     if (i) body += ',';
     auto rendered = Render(page->statements[i].json, *o);
     if (!rendered.ok()) return ErrorResponse(req, rendered.status(), ctx.version);
     body += *rendered;
-    texts.push_back(&page->statements[i].json);
+    texts.push_back({&page->statements[i].json, page->statements[i].part});
   }
   body += "],\"more\":";
   if (page->next_seq) {

@@ -10,14 +10,6 @@ namespace lrs::http {
 
 namespace json = boost::json;
 
-boost::json::value AuthorityFor(const store::Credential& credential, const Services& services) {
-  json::object agent{{"objectType", "Agent"},
-                     {"account", json::object{{"homePage", services.authority_home_page},
-                                              {"name", credential.key}}}};
-  if (!credential.name.empty()) agent["name"] = credential.name;
-  return agent;
-}
-
 namespace {
 
 Status OnlyParams(const QueryParams& params, std::initializer_list<std::string_view> allowed) {
@@ -32,13 +24,20 @@ Status OnlyParams(const QueryParams& params, std::initializer_list<std::string_v
 
 // Prepares and stores the statements; returns their ids in order.
 Result<store::InsertOutcome> Store(RequestContext& ctx, Services& services, StatementBody body) {
-  json::value authority = AuthorityFor(ctx.credential, services);
+  const json::value& authority = ctx.view->authority();
+  bool learner = ctx.view->kind() == consent::PrincipalKind::kLearner;
   std::vector<store::NewStatement> batch;
   batch.reserve(body.statements.size());
-  for (auto& s : body.statements) {
+  for (size_t i = 0; i < body.statements.size(); ++i) {
+    auto& s = body.statements[i];
     store::NewStatement n;
-    n.id = xapi::PrepareStatement(s, ctx.version, authority);
     n.partition = xapi::IfiKey(s.at("actor")).value_or("");
+    // A learner's credential writes the learner's own record only.
+    if (learner && !ctx.view->IsOwnIdentity(n.partition)) {
+      return Status::Forbidden("statements[" + std::to_string(i) +
+                               "].actor: a learner may only write statements whose actor is one of their identities");
+    }
+    n.id = xapi::PrepareStatement(s, ctx.version, authority);
     n.statement = std::move(s);
     batch.push_back(std::move(n));
   }

@@ -7,7 +7,8 @@
 // most one learner.
 //
 // Records (keys.h): 'f' org-id -> organisation JSON; 'l' learner-id ->
-// learner JSON; 'n' part(8) -> learner-id (partition owner). Ids are UUID
+// learner JSON; 'n' part(8) -> learner-id (partition owner; "erasing:"
+// learner-id while that learner is being erased). Ids are UUID
 // strings (lowercase, hyphenated). Every write is durable (WAL fsync) before
 // it returns. Thread-safe; identity links are serialised by one mutex so two
 // learners cannot claim the same identity at once.
@@ -71,8 +72,8 @@ class AccountStore {
   // NotFound when absent (a tombstone is returned, with `erased` set).
   Result<Learner> GetLearner(std::string_view id);
   // Links one more identity. Ok and unchanged when this learner already
-  // holds it; Conflict when another learner does; NotFound for an unknown
-  // or erased learner.
+  // holds it; Conflict naming "identity" when another learner does;
+  // NotFound for an unknown, erased or erasing learner.
   Result<Learner> LinkIdentity(std::string_view learner_id, const boost::json::object& agent);
   // The learner holding the identity with this IFI key, if any.
   Result<std::optional<std::string>> LearnerOfIdentity(std::string_view ifi_key);
@@ -80,16 +81,35 @@ class AccountStore {
   Result<std::optional<std::string>> OwnerOf(uint64_t part);
 
   // Erasure bookkeeping (the statements and documents themselves are erased
-  // by their stores): BeginErasure marks the learner `erasing` and removes
-  // its owner records and identity links, durably, so nothing of it is
-  // reachable through the learner any more; FinishErasure turns the record
-  // into a tombstone. Learners left `erasing` by a crash are listed by
-  // PendingErasures so the server can finish them at start.
+  // by their stores): BeginErasure marks the learner `erasing` and cuts its
+  // partitions off from it, durably, so nothing of it is reachable through
+  // the learner any more (OwnerOf and LearnerOfIdentity answer nullopt). The
+  // record keeps its identities, with their partitions, for the erasure to
+  // empty; until FinishErasure those identities still count as held, so no
+  // other learner can link one midway. BeginErasure on a learner already
+  // `erasing` returns it unchanged (resuming); NotFound when absent or
+  // erased. FinishErasure turns the record into a tombstone (no name,
+  // credential or identities; `erased` and the counts set) and releases the
+  // identities; Ok and unchanged on a tombstone. Learners left `erasing` by
+  // a crash are listed by PendingErasures so the server can finish them at
+  // start.
   Result<Learner> BeginErasure(std::string_view learner_id);
   Status FinishErasure(std::string_view learner_id, uint64_t statements, uint64_t documents);
   Result<std::vector<Learner>> PendingErasures();
 
  private:
+  Result<Learner> LoadLearner(std::string_view id);
+  // The raw owner record of the identity's partition (a learner id, or a
+  // learner being erased), nullopt when no one holds it.
+  Result<std::optional<std::string>> Holder(std::string_view ifi_key);
+  // The identity `agent` (partition not yet set) when `learner_id` may link
+  // it: InvalidArgument without an IFI, Conflict naming `label` when another
+  // learner holds it. Called under link_mu_.
+  Result<Identity> ClaimIdentity(const boost::json::object& agent, std::string_view label,
+                                 std::string_view learner_id);
+  // Writes the learner record and owner records for `new_parts`, in one batch.
+  Status WriteLearner(const Learner& l, const std::vector<uint64_t>& new_parts);
+
   Database* db_;
   PartitionDirectory* partitions_;
   std::mutex link_mu_;

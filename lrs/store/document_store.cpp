@@ -9,27 +9,47 @@ namespace lrs::store {
 
 namespace {
 
-// Value layout: updated(8) content_type_len(4) content_type body.
+// Value layout: updated(8) content_type_len(4) content_type writer_len(4)
+// writer body.
+void PutLengthPrefixed(std::string* v, std::string_view s) {
+  uint32_t n = static_cast<uint32_t>(s.size());
+  for (int shift = 24; shift >= 0; shift -= 8) v->push_back(static_cast<char>(n >> shift));
+  v->append(s);
+}
+
+// Reads a length-prefixed string at *pos; false when the record is too short.
+bool GetLengthPrefixed(std::string_view v, size_t* pos, std::string* out) {
+  if (v.size() < *pos + 4) return false;
+  uint32_t n = 0;
+  for (size_t i = *pos; i < *pos + 4; ++i) n = (n << 8) | static_cast<uint8_t>(v[i]);
+  if (v.size() < *pos + 4 + size_t{n}) return false;
+  *out = std::string(v.substr(*pos + 4, n));
+  *pos += 4 + n;
+  return true;
+}
+
 std::string EncodeDocument(const Document& d) {
   std::string v;
   PutBigEndian64(&v, static_cast<uint64_t>(d.updated));
-  uint32_t n = static_cast<uint32_t>(d.content_type.size());
-  for (int shift = 24; shift >= 0; shift -= 8) v.push_back(static_cast<char>(n >> shift));
-  v.append(d.content_type);
+  PutLengthPrefixed(&v, d.content_type);
+  PutLengthPrefixed(&v, d.writer);
   v.append(d.body);
   return v;
 }
 
-Result<Document> DecodeDocument(std::string_view v) {
-  if (v.size() < 12) return Status::Internal("corrupt document record");
+// Decodes everything but the body (and so the etag) when `with_body` is false.
+Result<Document> DecodeDocument(std::string_view v, bool with_body = true) {
   Document d;
+  size_t pos = 8;
+  if (v.size() < 8 || !GetLengthPrefixed(v, &pos, &d.content_type) ||
+      !GetLengthPrefixed(v, &pos, &d.writer)) {
+    return Status::Internal("corrupt document record");
+  }
   d.updated = static_cast<Micros>(GetBigEndian64(v));
-  uint32_t n = 0;
-  for (int i = 8; i < 12; ++i) n = (n << 8) | static_cast<uint8_t>(v[i]);
-  if (v.size() < 12 + size_t{n}) return Status::Internal("corrupt document record");
-  d.content_type = std::string(v.substr(12, n));
-  d.body = std::string(v.substr(12 + n));
-  d.etag = Sha1Hex(d.body);
+  if (with_body) {
+    d.body = std::string(v.substr(pos));
+    d.etag = Sha1Hex(d.body);
+  }
   return d;
 }
 
@@ -72,26 +92,57 @@ Result<Document> DocumentStore::Get(const DocumentScope& scope, std::string_view
   return DecodeDocument(**v);
 }
 
+Result<std::vector<DocumentInfo>> DocumentStore::List(const DocumentScope& scope,
+                                                      std::optional<Micros> since) {
+  std::vector<DocumentInfo> out;
+  auto prefix = ScopePrefix(scope, false);
+  if (!prefix.ok()) return prefix.status();
+  if (!prefix->has_value()) return out;
+  auto it = db_->NewIterator(rocksdb::ReadOptions());
+  for (it->Seek(**prefix); it->Valid() && it->key().starts_with(**prefix); it->Next()) {
+    auto d = DecodeDocument(std::string_view(it->value().data(), it->value().size()), false);
+    if (!d.ok()) return d.status();
+    if (since && d->updated <= *since) continue;
+    out.push_back({std::string(it->key().data() + (*prefix)->size(), it->key().size() - (*prefix)->size()),
+                   std::move(d->writer), d->updated});
+  }
+  LRS_RETURN_IF_ERROR(FromRocks(it->status()));
+  return out;
+}
+
 Result<std::vector<std::string>> DocumentStore::ListIds(const DocumentScope& scope,
                                                         std::optional<Micros> since,
                                                         Micros* last_modified) {
+  auto docs = List(scope, since);
+  if (!docs.ok()) return docs.status();
   std::vector<std::string> ids;
   Micros latest = 0;
-  auto prefix = ScopePrefix(scope, false);
-  if (!prefix.ok()) return prefix.status();
-  if (!prefix->has_value()) return ids;
-  auto it = db_->NewIterator(rocksdb::ReadOptions());
-  for (it->Seek(**prefix); it->Valid() && it->key().starts_with(**prefix); it->Next()) {
-    std::string_view value(it->value().data(), it->value().size());
-    if (value.size() < 8) return Status::Internal("corrupt document record");
-    Micros updated = static_cast<Micros>(GetBigEndian64(value));
-    if (since && updated <= *since) continue;
-    latest = std::max(latest, updated);
-    ids.emplace_back(it->key().data() + (*prefix)->size(), it->key().size() - (*prefix)->size());
+  for (auto& d : *docs) {
+    latest = std::max(latest, d.updated);
+    ids.push_back(std::move(d.id));
   }
-  LRS_RETURN_IF_ERROR(FromRocks(it->status()));
   if (last_modified) *last_modified = latest;
   return ids;
+}
+
+Result<std::optional<uint64_t>> DocumentStore::PartitionOf(const DocumentScope& scope) {
+  if (scope.kind == DocumentKind::kActivityProfile) return std::optional<uint64_t>(0);
+  return partitions_->Find(scope.partition);
+}
+
+Result<uint64_t> DocumentStore::ErasePartition(uint64_t part) {
+  std::string prefix(1, 'D');
+  PutBigEndian64(&prefix, part);
+  std::string end(1, 'D');
+  PutBigEndian64(&end, part + 1);
+  uint64_t count = 0;
+  auto it = db_->NewIterator(rocksdb::ReadOptions());
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) ++count;
+  LRS_RETURN_IF_ERROR(FromRocks(it->status()));
+  rocksdb::WriteBatch batch;
+  batch.DeleteRange(prefix, end);
+  LRS_RETURN_IF_ERROR(db_->WriteDurable(&batch));
+  return count;
 }
 
 Status DocumentStore::Update(const DocumentScope& scope, std::string_view id, const Decision& decide) {
@@ -121,7 +172,8 @@ Status DocumentStore::Update(const DocumentScope& scope, std::string_view id, co
   return db_->WriteDurable(&batch);
 }
 
-Status DocumentStore::DeleteAll(const DocumentScope& scope) {
+Status DocumentStore::DeleteAll(const DocumentScope& scope,
+                                const std::function<bool(const DocumentInfo&)>& may_delete) {
   std::lock_guard<std::mutex> lock(StripeFor(scope));
   auto prefix = ScopePrefix(scope, false);
   if (!prefix.ok()) return prefix.status();
@@ -129,6 +181,13 @@ Status DocumentStore::DeleteAll(const DocumentScope& scope) {
   rocksdb::WriteBatch batch;
   auto it = db_->NewIterator(rocksdb::ReadOptions());
   for (it->Seek(**prefix); it->Valid() && it->key().starts_with(**prefix); it->Next()) {
+    if (may_delete) {
+      auto d = DecodeDocument(std::string_view(it->value().data(), it->value().size()), false);
+      if (!d.ok()) return d.status();
+      DocumentInfo info{std::string(it->key().data() + (*prefix)->size(), it->key().size() - (*prefix)->size()),
+                        d->writer, d->updated};
+      if (!may_delete(info)) continue;
+    }
     batch.Delete(it->key());
   }
   LRS_RETURN_IF_ERROR(FromRocks(it->status()));

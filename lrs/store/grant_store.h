@@ -9,6 +9,7 @@
 // returns; thread-safe.
 #pragma once
 
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,7 +27,7 @@ struct StoredGrant {
   std::string body;          // the grant as the learner made it (canonical JSON)
   Micros created = 0;
   std::optional<Micros> expires;
-  std::optional<Micros> revoked;        // set by Revoke or by a replacement
+  std::optional<Micros> revoked;           // set by Revoke or by a replacement
   std::optional<std::string> replaced_by;  // grant id, when replaced
   bool LiveAt(Micros now) const { return !revoked && (!expires || now < *expires); }
 };
@@ -36,12 +37,17 @@ class GrantStore {
   explicit GrantStore(Database* db) : db_(db) {}
 
   // Stores `grant` (id, learner, organisation, body, created, expires set by
-  // the caller). With `replaces`, that grant of the same learner is marked
-  // revoked and replaced_by in the same write; NotFound if it does not exist.
+  // the caller; revoked and replaced_by are ignored). With `replaces`, that
+  // grant of the same learner is marked revoked (at the new grant's
+  // `created`) and replaced_by in the same write; NotFound if it does not
+  // exist, Conflict if it is already revoked or replaced, and nothing is
+  // written then. Conflict too when the learner already has a grant with
+  // this id.
   Status Create(const StoredGrant& grant, const std::optional<std::string>& replaces);
   // NotFound when the learner has no such grant.
   Result<StoredGrant> Get(std::string_view learner, std::string_view grant_id);
-  // All grants of a learner, newest first.
+  // All grants of a learner, newest first (created descending, ties by id
+  // descending).
   Result<std::vector<StoredGrant>> ListForLearner(std::string_view learner);
   // Marks the grant revoked at `now` (idempotent: an already revoked grant
   // keeps its first time). NotFound when absent.
@@ -55,13 +61,19 @@ class GrantStore {
     std::vector<StoredGrant> grants;
   };
   Result<std::vector<LearnerGrants>> ForOrganisation(std::string_view organisation);
-  // A learner's not-revoked grants to one organisation.
+  // A learner's not-revoked grants to one organisation, newest first.
   Result<std::vector<StoredGrant>> Between(std::string_view learner, std::string_view organisation);
   // Removes every grant of the learner and its grantee index entries.
   Status EraseLearner(std::string_view learner);
 
  private:
+  // Every grant of the learner, in key (grant id) order.
+  Result<std::vector<StoredGrant>> Load(std::string_view learner);
+
   Database* db_;
+  // Serialises the read-modify-writes (Create, Revoke, EraseLearner), so the
+  // grantee index never loses an entry to a concurrent revocation.
+  std::mutex mu_;
 };
 
 }  // namespace lrs::store

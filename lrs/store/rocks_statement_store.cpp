@@ -1,14 +1,17 @@
 #include "lrs/store/rocks_statement_store.h"
 
+#include <functional>
+
 #include "lrs/store/keys.h"
 #include "lrs/store/statement_stager.h"
 
 namespace lrs::store {
 
-// One queued Insert call.
+// One queued Insert call, or an exclusive operation (erasure) that runs alone.
 struct RocksStatementStore::Writer {
-  std::vector<NewStatement>* statements;
-  const std::vector<AttachmentContent>* attachments;
+  std::vector<NewStatement>* statements = nullptr;
+  const std::vector<AttachmentContent>* attachments = nullptr;
+  std::function<void()> exclusive;
   Result<InsertOutcome> result = Status::Internal("not written");
   bool done = false;
   std::condition_variable cv;
@@ -28,20 +31,63 @@ Result<InsertOutcome> RocksStatementStore::Insert(std::vector<NewStatement> stat
   Writer w;
   w.statements = &statements;
   w.attachments = &attachments;
-  std::unique_lock<std::mutex> lock(mu_);
-  writers_.push_back(&w);
-  while (!w.done && writers_.front() != &w) w.cv.wait(lock);
-  if (w.done) return std::move(w.result);
-  LeadGroup(lock);
+  Enqueue(&w);
   return std::move(w.result);
+}
+
+void RocksStatementStore::Enqueue(Writer* w) {
+  std::unique_lock<std::mutex> lock(mu_);
+  writers_.push_back(w);
+  while (!w->done && writers_.front() != w) w->cv.wait(lock);
+  if (!w->done) LeadGroup(lock);
+}
+
+Result<uint64_t> RocksStatementStore::ErasePartitions(const std::vector<uint64_t>& parts) {
+  Writer w;
+  Result<uint64_t> erased = Status::Internal("erasure did not finish");
+  w.exclusive = [&] {
+    uint64_t total = 0;
+    for (uint64_t part : parts) {
+      auto n = ErasePartition(part);
+      if (!n.ok()) {
+        erased = n.status();
+        return;
+      }
+      total += *n;
+    }
+    erased = total;
+  };
+  Enqueue(&w);
+  return erased;
+}
+
+Result<std::optional<uint64_t>> RocksStatementStore::AuthorityScope(std::string_view authority_ifi_key) {
+  return partitions_.Find(keys::AuthorityScopeName(authority_ifi_key));
 }
 
 // Called with `lock` held by the writer at the front of the queue. Stages
 // every queued request (the queue may grow meanwhile; those wait for the next
 // group), writes once, then hands leadership to the next waiting writer.
 void RocksStatementStore::LeadGroup(std::unique_lock<std::mutex>& lock) {
-  std::vector<Writer*> group(writers_.begin(), writers_.end());
+  // An exclusive operation runs alone; a group of inserts stops before one.
+  std::vector<Writer*> group;
+  for (Writer* w : writers_) {
+    if (w->exclusive && !group.empty()) break;
+    group.push_back(w);
+    if (w->exclusive) break;
+  }
   lock.unlock();
+  if (group.front()->exclusive) {
+    try {
+      group.front()->exclusive();
+    } catch (...) {
+      // The operation reports through its own result (an error until it
+      // finishes); it must not unwind past the hand-over.
+    }
+    lock.lock();
+    HandOver(group);
+    return;
+  }
 
   uint64_t last_seq = last_seq_;
   StatementStager stager(db_, &partitions_, &last_seq);
@@ -70,6 +116,12 @@ void RocksStatementStore::LeadGroup(std::unique_lock<std::mutex>& lock) {
   }
 
   lock.lock();
+  HandOver(group);
+}
+
+// With mu_ held: retires `group` from the queue front and wakes its members
+// and the next leader.
+void RocksStatementStore::HandOver(const std::vector<Writer*>& group) {
   for (Writer* w : group) {
     writers_.pop_front();
     w->done = true;
@@ -90,7 +142,7 @@ StatementStore::ConsistencyPoint RocksStatementStore::ConsistentThrough() {
 }
 
 Result<StoredStatement> RocksStatementStore::Get(const Uuid& id, bool voided) {
-  static const std::string kMissing = "no statement with that id";
+  static const std::string kMissing(kNoSuchStatement);
   auto loc = db_->Get(keys::IdIndex(id));
   if (!loc.ok()) return loc.status();
   if (!loc->has_value()) return Status::NotFound(kMissing);
@@ -103,7 +155,7 @@ Result<StoredStatement> RocksStatementStore::Get(const Uuid& id, bool voided) {
   auto body = db_->Get(keys::Statement(where.part, where.seq));
   if (!body.ok()) return body.status();
   if (!body->has_value()) return Status::Internal("id index points at a missing statement");
-  return StoredStatement{where.seq, std::move(**body)};
+  return StoredStatement{where.seq, where.part, std::move(**body)};
 }
 
 Result<std::string> RocksStatementStore::GetActivity(const std::string& activity_id) {
@@ -113,10 +165,12 @@ Result<std::string> RocksStatementStore::GetActivity(const std::string& activity
   return std::move(**v);
 }
 
-Result<std::string> RocksStatementStore::GetAttachment(const std::string& sha2) {
-  auto raw = HexDecode(sha2);
+Result<std::string> RocksStatementStore::GetAttachment(uint64_t part, const std::string& sha2) {
+  std::string hex = sha2;
+  for (char& c : hex) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto raw = HexDecode(hex);
   if (!raw || (raw->size() != 32 && raw->size() != 48 && raw->size() != 64)) return Status::NotFound("no attachment with that sha2");
-  auto v = db_->Get(keys::Attachment(*raw));
+  auto v = db_->Get(keys::Attachment(part, *raw));
   if (!v.ok()) return v.status();
   if (!v->has_value()) return Status::NotFound("no attachment with that sha2");
   return std::move(**v);

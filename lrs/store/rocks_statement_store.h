@@ -31,12 +31,17 @@ class RocksStatementStore : public StatementStore {
                                std::vector<AttachmentContent> attachments) override;
   Result<StoredStatement> Get(const Uuid& id, bool voided) override;
   Result<QueryPage> Query(const StatementQuery& query) override;
-  Result<std::string> GetAttachment(const std::string& sha2) override;
+  Result<std::string> GetAttachment(uint64_t part, const std::string& sha2) override;
+  Result<uint64_t> ErasePartitions(const std::vector<uint64_t>& parts) override;
+  Result<std::optional<uint64_t>> AuthorityScope(std::string_view authority_ifi_key) override;
   Result<std::string> GetActivity(const std::string& activity_id) override;
   uint64_t ConsistentThroughSeq() override { return committed_seq_.load(); }
   // Shared with the other stores of the same database.
   PartitionDirectory* partitions() { return &partitions_; }
   ConsistencyPoint ConsistentThrough() override;
+  // How many scopes scoped queries have read since the store opened (the
+  // figure behind "a consent query reads only the granted partitions").
+  uint64_t scopes_read() const { return scopes_read_.load(); }
 
  private:
   struct Writer;
@@ -45,6 +50,13 @@ class RocksStatementStore : public StatementStore {
 
   explicit RocksStatementStore(Database* db) : db_(db), partitions_(db) {}
   void LeadGroup(std::unique_lock<std::mutex>& lock);
+  void HandOver(const std::vector<Writer*>& group);
+  // Waits for `w`'s turn in the writer queue and runs it.
+  void Enqueue(Writer* w);
+  // Erasure of one partition, run alone at the front of the writer queue
+  // (statement_eraser.cpp).
+  Result<uint64_t> ErasePartition(uint64_t part);
+
 
   Database* db_;
   PartitionDirectory partitions_;
@@ -53,6 +65,7 @@ class RocksStatementStore : public StatementStore {
   // Touched only by the leader (one at a time, by the queue discipline).
   uint64_t last_seq_ = 0;
   std::atomic<uint64_t> committed_seq_{0};
+  std::atomic<uint64_t> scopes_read_{0};
 };
 
 }  // namespace lrs::store

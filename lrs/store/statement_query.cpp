@@ -5,6 +5,10 @@
 // lists rather than by the store.
 #include <rocksdb/iterator.h>
 
+#include <functional>
+
+#include "lrs/base/json.h"
+
 #include "lrs/store/keys.h"
 #include "lrs/store/rocks_statement_store.h"
 
@@ -53,6 +57,119 @@ class SeqCursor {
   std::unique_ptr<rocksdb::Iterator> it_;
 };
 
+// The statements of one index set (all of whose cursors must agree on a
+// sequence number) that pass `admit`, in one direction. `Find(from)` returns
+// the first at or beyond `from`, with its stored body.
+class MatchStream {
+ public:
+  MatchStream(Database* db, const std::vector<std::string>& prefixes, uint64_t min_seq,
+              uint64_t max_seq, bool ascending,
+              std::function<bool(const boost::json::object&)> admit)
+      : db_(db), min_seq_(min_seq), max_seq_(max_seq), ascending_(ascending), admit_(std::move(admit)) {
+    for (const auto& p : prefixes) {
+      cursors_.push_back(std::make_unique<SeqCursor>(db, p, min_seq, max_seq, ascending));
+    }
+  }
+
+  struct Hit {
+    uint64_t seq;
+    uint64_t part;
+    std::string json;
+  };
+
+  Result<std::optional<Hit>> Find(uint64_t from) {
+    std::optional<uint64_t> candidate = from;
+    while (candidate) {
+      auto seq = Agree(*candidate);
+      if (!seq.ok()) return seq.status();
+      if (!*seq) return std::optional<Hit>();
+      uint64_t part = GetBigEndian64(cursors_.front()->value());
+      auto body = db_->Get(keys::Statement(part, **seq));
+      if (!body.ok()) return body.status();
+      if (body->has_value() && Admits(**body)) return std::optional<Hit>(Hit{**seq, part, std::move(**body)});
+      candidate = After(**seq);
+    }
+    return std::optional<Hit>();
+  }
+
+  // The next sequence number in this stream's direction, nullopt past the bounds.
+  std::optional<uint64_t> After(uint64_t seq) const {
+    if (ascending_) return seq == max_seq_ ? std::nullopt : std::optional<uint64_t>(seq + 1);
+    return seq == min_seq_ ? std::nullopt : std::optional<uint64_t>(seq - 1);
+  }
+
+ private:
+  // Leapfrog: each cursor seeks to the candidate; one landing past it moves
+  // the candidate, until all agree or one runs out.
+  Result<std::optional<uint64_t>> Agree(uint64_t candidate) {
+    while (true) {
+      bool agreed = true;
+      for (auto& c : cursors_) {
+        auto seq = c->SeekTo(candidate);
+        if (!seq) {
+          LRS_RETURN_IF_ERROR(c->status());
+          return std::optional<uint64_t>();
+        }
+        if (*seq != candidate) {
+          candidate = *seq;
+          agreed = false;
+          break;
+        }
+      }
+      if (agreed) return std::optional<uint64_t>(candidate);
+    }
+  }
+
+  bool Admits(const std::string& json) const {
+    if (!admit_) return true;
+    auto v = ParseJson(json, "stored statement");
+    return v.ok() && v->is_object() && admit_(v->get_object());
+  }
+
+  Database* db_;
+  uint64_t min_seq_, max_seq_;
+  bool ascending_;
+  std::function<bool(const boost::json::object&)> admit_;
+  std::vector<std::unique_ptr<SeqCursor>> cursors_;
+};
+
+// Merges the streams in sequence order: the best head is the next result; a
+// statement found by several streams (its partition's and its authority's
+// scope) is returned once.
+Result<QueryPage> MergeStreams(std::vector<std::unique_ptr<MatchStream>>& streams, const StatementQuery& q,
+                               uint64_t max_seq) {
+  QueryPage page;
+  std::vector<std::optional<MatchStream::Hit>> heads(streams.size());
+  for (size_t i = 0; i < streams.size(); ++i) {
+    auto hit = streams[i]->Find(q.ascending ? q.min_seq : max_seq);
+    if (!hit.ok()) return hit.status();
+    heads[i] = std::move(*hit);
+  }
+  auto better = [&](uint64_t a, uint64_t b) { return q.ascending ? a < b : a > b; };
+  while (true) {
+    std::optional<size_t> best;
+    for (size_t i = 0; i < heads.size(); ++i) {
+      if (heads[i] && (!best || better(heads[i]->seq, heads[*best]->seq))) best = i;
+    }
+    if (!best) return page;
+    uint64_t seq = heads[*best]->seq;
+    if (page.statements.size() == q.limit) {
+      page.next_seq = seq;
+      return page;
+    }
+    page.statements.push_back({seq, heads[*best]->part, std::move(heads[*best]->json)});
+    for (size_t i = 0; i < heads.size(); ++i) {
+      if (!heads[i] || heads[i]->seq != seq) continue;
+      heads[i].reset();
+      if (auto next = streams[i]->After(seq)) {
+        auto hit = streams[i]->Find(*next);
+        if (!hit.ok()) return hit.status();
+        heads[i] = std::move(*hit);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 Result<QueryPage> RocksStatementStore::Query(const StatementQuery& q) {
@@ -60,48 +177,29 @@ Result<QueryPage> RocksStatementStore::Query(const StatementQuery& q) {
   QueryPage page;
   if (q.min_seq > max_seq) return page;
 
-  std::vector<std::unique_ptr<SeqCursor>> cursors;
-  if (q.terms.empty()) {
-    cursors.push_back(std::make_unique<SeqCursor>(db_, std::string(1, 'O'), q.min_seq, max_seq,
-                                                  q.ascending));
-  }
-  for (const auto& t : q.terms) {
-    cursors.push_back(
-        std::make_unique<SeqCursor>(db_, keys::TermIndexPrefix(keys::TermId(t)), q.min_seq, max_seq, q.ascending));
-  }
-
-  uint64_t candidate = q.ascending ? q.min_seq : max_seq;
-  while (true) {
-    bool agreed = true;
-    for (auto& c : cursors) {
-      auto seq = c->SeekTo(candidate);
-      if (!seq) {
-        LRS_RETURN_IF_ERROR(c->status());
-        return page;
-      }
-      if (*seq != candidate) {
-        candidate = *seq;
-        agreed = false;
-        break;
-      }
+  std::vector<std::string> term_ids;
+  for (const auto& t : q.terms) term_ids.push_back(keys::TermId(t));
+  std::vector<std::unique_ptr<MatchStream>> streams;
+  auto add_stream = [&](std::vector<std::string> prefixes, const std::function<bool(const boost::json::object&)>& admit) {
+    streams.push_back(std::make_unique<MatchStream>(db_, prefixes, q.min_seq, max_seq, q.ascending, admit));
+  };
+  if (!q.scopes) {
+    // The whole store: global indexes, where a StatementRef carries its
+    // target's terms too.
+    std::vector<std::string> prefixes;
+    for (const auto& t : term_ids) prefixes.push_back(keys::TermIndexPrefix(t));
+    if (prefixes.empty()) prefixes.emplace_back(1, 'O');
+    add_stream(std::move(prefixes), nullptr);
+  } else {
+    for (const auto& scope : *q.scopes) {
+      std::vector<std::string> prefixes;
+      for (const auto& t : term_ids) prefixes.push_back(keys::ScopedTermPrefix(scope.scope, t));
+      if (prefixes.empty()) prefixes.push_back(keys::ScopedOrderPrefix(scope.scope));
+      add_stream(std::move(prefixes), scope.admit);
     }
-    if (!agreed) continue;
-    if (page.statements.size() == q.limit) {
-      page.next_seq = candidate;
-      return page;
-    }
-    uint64_t part = GetBigEndian64(cursors.front()->value());
-    auto body = db_->Get(keys::Statement(part, candidate));
-    if (!body.ok()) return body.status();
-    if (body->has_value()) page.statements.push_back({candidate, std::move(**body)});
-    if (q.ascending) {
-      if (candidate == max_seq) return page;
-      ++candidate;
-    } else {
-      if (candidate == q.min_seq) return page;
-      --candidate;
-    }
+    scopes_read_.fetch_add(q.scopes->size(), std::memory_order_relaxed);
   }
+  return MergeStreams(streams, q, max_seq);
 }
 
 }  // namespace lrs::store

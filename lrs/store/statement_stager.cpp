@@ -5,6 +5,7 @@
 
 #include "lrs/base/clock.h"
 #include "lrs/store/keys.h"
+#include "lrs/xapi/agent.h"
 #include "lrs/xapi/format.h"
 
 namespace lrs::store {
@@ -115,9 +116,43 @@ Status StatementStager::ApplyVoid(const Uuid& target, const Uuid& voider, Pendin
     if (k.voiding) return Status::Ok();
     p.batch.Delete(keys::StoredOrder(k.seq));
     ForEachTerm(k.terms, [&](std::string_view t) { p.batch.Delete(keys::TermIndex(t, k.seq)); });
+    auto stored = ParseJson(k.json, "stored statement");
+    if (!stored.ok() || !stored->is_object()) return Status::Internal("stored statement is not a JSON object");
+    LRS_RETURN_IF_ERROR(IndexScoped(partitions_, stored->get_object(), k.part, k.seq, target, /*put=*/false, &p.batch));
   }
   p.batch.Put(keys::Voided(target), UuidBytes(voider));
   p.voided[raw] = true;
+  return Status::Ok();
+}
+
+Status IndexScoped(PartitionDirectory* partitions, const json::object& statement, uint64_t part,
+                   uint64_t seq, const Uuid& id, bool put, rocksdb::WriteBatch* batch) {
+  std::vector<uint64_t> scopes{part};
+  if (auto authority = statement.find("authority"); authority != statement.end()) {
+    if (auto key = xapi::IfiKey(authority->value())) {
+      std::string name = keys::AuthorityScopeName(*key);
+      if (put) {
+        auto scope = partitions->FindOrCreate(name);
+        if (!scope.ok()) return scope.status();
+        scopes.push_back(*scope);
+      } else {
+        auto scope = partitions->Find(name);
+        if (!scope.ok()) return scope.status();
+        if (scope->has_value()) scopes.push_back(**scope);
+      }
+    }
+  }
+  std::vector<std::string> own;
+  for (const auto& t : xapi::ExtractTerms(json::value(statement))) own.push_back(keys::TermId(t));
+  std::string where = keys::PartAndId(part, id);
+  for (uint64_t scope : scopes) {
+    std::string order = keys::SeqKey(keys::ScopedOrderPrefix(scope), seq);
+    put ? batch->Put(order, where) : batch->Delete(order);
+    for (const auto& t : own) {
+      std::string k = keys::SeqKey(keys::ScopedTermPrefix(scope, t), seq);
+      put ? batch->Put(k, where) : batch->Delete(k);
+    }
+  }
   return Status::Ok();
 }
 
@@ -171,6 +206,20 @@ Status StatementStager::PropagateToReferrers(const std::string& raw_target, cons
   return Status::Ok();
 }
 
+// Attachment contents are stored in the partition of each statement whose
+// attachments name them.
+void StatementStager::NoteAttachments(const json::object& statement, uint64_t part, Pending& p) {
+  auto a = statement.find("attachments");
+  if (a == statement.end() || !a->value().is_array()) return;
+  for (const auto& att : a->value().get_array()) {
+    const auto* sha = att.is_object() ? att.get_object().if_contains("sha2") : nullptr;
+    if (!sha || !sha->is_string()) continue;
+    std::string hex(sha->get_string());
+    for (char& c : hex) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    p.attachment_parts.emplace(std::move(hex), part);
+  }
+}
+
 Status StatementStager::StageOne(NewStatement& s, Pending& p, InsertOutcome& out) {
   std::string raw_id = UuidBytes(s.id);
   std::string id_text = FormatUuid(s.id);
@@ -183,6 +232,7 @@ Status StatementStager::StageOne(NewStatement& s, Pending& p, InsertOutcome& out
                               " already exists with different content; statements are immutable");
     }
     out.ids.push_back(id_text);
+    NoteAttachments(s.statement, (*existing)->part, p);  // a re-send may bring the content
     return Status::Ok();
   }
 
@@ -224,7 +274,9 @@ Status StatementStager::StageOne(NewStatement& s, Pending& p, InsertOutcome& out
     std::string where = keys::PartAndId(*part, s.id);
     p.batch.Put(keys::StoredOrder(seq), where);
     ForEachTerm(terms, [&](std::string_view t) { p.batch.Put(keys::TermIndex(t, seq), where); });
+    LRS_RETURN_IF_ERROR(IndexScoped(partitions_, s.statement, *part, seq, s.id, /*put=*/true, &p.batch));
   }
+  NoteAttachments(s.statement, *part, p);
   LRS_RETURN_IF_ERROR(PropagateToReferrers(raw_id, terms, p, 0));
   p.known[raw_id] = Known{*part, seq, voiding, std::move(body), std::move(terms)};
   out.ids.push_back(id_text);
@@ -237,10 +289,14 @@ Result<InsertOutcome> StatementStager::StageRequest(
   p.last_seq = *last_seq_;
   InsertOutcome out;
   for (auto& s : statements) LRS_RETURN_IF_ERROR(StageOne(s, p, out));
+  // Attachments are kept in each partition whose statements use them.
   for (const auto& a : attachments) {
     auto raw = HexDecode(a.sha2);
-    if (!raw || (raw->size() != 32 && raw->size() != 48 && raw->size() != 64)) return Status::InvalidArgument("attachment sha2: not a SHA-256, SHA-384 or SHA-512 digest");
-    p.batch.Put(keys::Attachment(*raw), a.content);
+    if (!raw || (raw->size() != 32 && raw->size() != 48 && raw->size() != 64)) {
+      return Status::InvalidArgument("attachment sha2: not a SHA-256, SHA-384 or SHA-512 digest");
+    }
+    auto [lo, hi] = p.attachment_parts.equal_range(a.sha2);
+    for (auto it = lo; it != hi; ++it) p.batch.Put(keys::Attachment(it->second, *raw), a.content);
   }
   // Success: the request joins the group.
   AppendTo append(&group_);

@@ -48,10 +48,12 @@ class StatementStager {
     std::map<std::string, bool> voided;          // raw uuid -> voided now
     std::map<std::string, std::string> activities;  // activity id -> merged JSON
     std::multimap<std::string, std::string> refs;   // raw target uuid -> raw referrer uuid
+    std::multimap<std::string, uint64_t> attachment_parts;  // sha2 hex -> partitions using it
     uint64_t last_seq;
   };
 
   Status StageOne(NewStatement& s, Pending& p, InsertOutcome& out);
+  static void NoteAttachments(const boost::json::object& statement, uint64_t part, Pending& p);
   Result<std::optional<Known>> Lookup(const std::string& raw_id, const Pending& p);
   Result<bool> IsVoided(const std::string& raw_id, const Pending& p);
   Status ApplyVoid(const Uuid& target, const Uuid& voider, Pending& p);
@@ -74,6 +76,11 @@ class StatementStager {
   std::map<std::string, std::string> activities_;
   std::multimap<std::string, std::string> refs_;
 };
+
+// Puts (or deletes) a statement's entries in the scoped indexes ('Q', 'Y')
+// of its partition and of its authority's scope: its own terms only.
+Status IndexScoped(PartitionDirectory* partitions, const boost::json::object& statement,
+                   uint64_t part, uint64_t seq, const Uuid& id, bool put, rocksdb::WriteBatch* batch);
 
 // The target id of a StatementRef object, if `statement.object` is one.
 std::optional<Uuid> StatementRefTarget(const boost::json::object& statement);

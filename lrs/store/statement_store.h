@@ -28,6 +28,9 @@
 namespace lrs::store {
 
 inline constexpr std::string_view kVoidedVerb = "http://adlnet.gov/expapi/verbs/voided";
+// The NotFound message of Get; a caller hiding a statement by the read rule
+// answers with exactly this, so hidden and absent look the same.
+inline constexpr std::string_view kNoSuchStatement = "no statement with that id";
 
 // A statement ready to store: validated, with id, authority and version set.
 // The store sets "stored" (and "timestamp" when absent) at commit.

@@ -134,8 +134,8 @@ TEST_P(DocumentResourceTest, CredentialWithoutTheDocumentScopeIsForbidden) {
     ASSERT_TRUE(db.ok()) << db.status().message();
     lrs::store::CredentialStore credentials(db->get());
     ASSERT_TRUE(
-        credentials.Put({"writer", "statements only", {"statements/write"}}, "w-secret").ok());
-    ASSERT_TRUE(credentials.Put({"reader", "read all", {"all/read"}}, "r-secret").ok());
+        credentials.Put({"writer", "statements only", {"statements/write"}, "", ""}, "w-secret").ok());
+    ASSERT_TRUE(credentials.Put({"reader", "read all", {"all/read"}, "", ""}, "r-secret").ok());
   }
   ASSERT_TRUE(lrs.Start());
   auto as = [&](const char* key, const char* secret, bhttp::verb method, const Params& p) {

@@ -22,9 +22,9 @@ class ScopesTest : public ::testing::Test {
     lrs::store::CredentialStore credentials(db->get());
     ASSERT_TRUE(
         credentials
-            .Put({"mine", "own reader", {"statements/read/mine", "statements/write"}}, "m-secret")
+            .Put({"mine", "own reader", {"statements/read/mine", "statements/write"}, "", ""}, "m-secret")
             .ok());
-    ASSERT_TRUE(credentials.Put({"writer", "writer", {"statements/write"}}, "w-secret").ok());
+    ASSERT_TRUE(credentials.Put({"writer", "writer", {"statements/write"}, "", ""}, "w-secret").ok());
     db->reset();
     ASSERT_TRUE(lrs_.Start());
   }

@@ -23,7 +23,7 @@ struct AltRequest {
     auto params = QueryParams::Parse(query);
     EXPECT_TRUE(params.ok());
     ctx = std::make_unique<RequestContext>(RequestContext{
-        request, "/xapi/statements", std::move(*params), xapi::Version::k103, {}, false});
+        request, "/xapi/statements", std::move(*params), xapi::Version::k103, {}, nullptr, false});
   }
 
   Request request;

@@ -154,7 +154,7 @@ TEST_F(CredentialStoreTest, EmptyIgnoresOtherTables) {
   // Records of other tables, before and after 'K', do not count as credentials.
   rocksdb::WriteBatch batch;
   batch.Put(keys::Meta("last_seq"), "12345678");
-  batch.Put(keys::Attachment(std::string(32, 'a')), "x");
+  batch.Put(keys::Attachment(1, std::string(32, 'a')), "x");
   batch.Put(keys::Statement(1, 1), "{}");
   ASSERT_TRUE(db_->WriteDurable(&batch).ok());
   auto empty = creds_->Empty();

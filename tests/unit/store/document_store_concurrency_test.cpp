@@ -41,7 +41,7 @@ TEST_F(DocumentStoreTest, ConcurrentReadModifyWriteLosesNoUpdate) {
           next = n + 1;
           json::object o{{"n", next}};
           return Result<std::optional<Document>>(
-              std::optional<Document>(Document{"application/json", json::serialize(o), "", 0}));
+              std::optional<Document>(Document{"application/json", json::serialize(o), "", 0, ""}));
         });
         if (!s.ok()) {
           ++failures;
@@ -90,7 +90,7 @@ TEST_F(DocumentStoreTest, ConcurrentWritesToManyDocumentsAllLand) {
           Status s = docs_->Update(scope, id, [&](const auto& current) {
             if (current) return Result<std::optional<Document>>(Status::Conflict("exists"));
             return Result<std::optional<Document>>(
-                std::optional<Document>(Document{"text/plain", id, "", 0}));
+                std::optional<Document>(Document{"text/plain", id, "", 0, ""}));
           });
           if (!s.ok()) ++failures;
         }

@@ -43,7 +43,7 @@ TEST_F(DocumentStoreTest, UpdateCreatesDocumentWithEtagAndUpdated) {
     saw_current = current.has_value();
     // Whatever the decision puts in etag and updated is replaced by the store.
     return Result<std::optional<Document>>(
-        std::optional<Document>(Document{"text/plain; charset=utf-8", "abc", "bogus", 42}));
+        std::optional<Document>(Document{"text/plain; charset=utf-8", "abc", "bogus", 42, ""}));
   });
   Micros after = NowMicros();
   ASSERT_TRUE(s.ok()) << s.message();
@@ -87,7 +87,7 @@ TEST_F(DocumentStoreTest, UpdateReplacesAndSeesTheCurrentDocument) {
   Status s = docs_->Update(State(Ada(), kCourse), "bookmark", [&](const auto& current) {
     seen = current;
     return Result<std::optional<Document>>(
-        std::optional<Document>(Document{"text/plain", "page 2", "", 0}));
+        std::optional<Document>(Document{"text/plain", "page 2", "", 0, ""}));
   });
   ASSERT_TRUE(s.ok()) << s.message();
   ASSERT_TRUE(seen.has_value());

@@ -89,7 +89,7 @@ class DocumentStoreTest : public ::testing::Test {
            const std::string& content_type = "application/json") {
     Status s = docs_->Update(scope, id, [&](const std::optional<Document>&) {
       return Result<std::optional<Document>>(
-          std::optional<Document>(Document{content_type, body, "", 0}));
+          std::optional<Document>(Document{content_type, body, "", 0, ""}));
     });
     ASSERT_TRUE(s.ok()) << s.message();
   }

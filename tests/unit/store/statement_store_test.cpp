@@ -137,7 +137,9 @@ TEST_F(StatementStoreTest, ConflictInMultiStatementCallStoresNothingOfThatCall) 
   EXPECT_TRUE(store_->Get(fresh, false).status().Is(Status::Code::kNotFound));
   EXPECT_TRUE(store_->Get(third, false).status().Is(Status::Code::kNotFound));
   EXPECT_TRUE(store_->Get(attachment_holder, false).status().Is(Status::Code::kNotFound));
-  EXPECT_TRUE(store_->GetAttachment(sha2).status().Is(Status::Code::kNotFound));
+  for (uint64_t part = 0; part < 8; ++part) {
+    EXPECT_TRUE(store_->GetAttachment(part, sha2).status().Is(Status::Code::kNotFound));
+  }
   EXPECT_TRUE(store_->Get(existing, false).ok());
   EXPECT_EQ(QueryIds({}), std::vector<std::string>{FormatUuid(existing)});
   EXPECT_TRUE(QueryIds({VerbTerm(kCompleted)}).empty());

@@ -241,25 +241,28 @@ TEST_F(StatementStoreWriteTest, AttachmentsRoundTrip) {
   auto r = Insert({s}, {AttachmentContent{text_sha, text}, AttachmentContent{binary_sha, binary}});
   ASSERT_TRUE(r.ok()) << r.status().message();
 
-  auto got = store_->GetAttachment(text_sha);
+  uint64_t part = store_->Get(ParseUuid(std::string(s.at("id").as_string())).value(), false)->part;
+  auto got = store_->GetAttachment(part, text_sha);
   ASSERT_TRUE(got.ok()) << got.status().message();
   EXPECT_EQ(*got, text);
-  got = store_->GetAttachment(binary_sha);
+  got = store_->GetAttachment(part, binary_sha);
   ASSERT_TRUE(got.ok()) << got.status().message();
   EXPECT_EQ(*got, binary);
+  // Kept per partition: another partition does not have it.
+  EXPECT_TRUE(store_->GetAttachment(part + 1, text_sha).status().Is(Status::Code::kNotFound));
 
   Reopen();
-  got = store_->GetAttachment(binary_sha);
+  got = store_->GetAttachment(part, binary_sha);
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(*got, binary);
 }
 
 TEST_F(StatementStoreWriteTest, UnknownOrMalformedAttachmentIsNotFound) {
   EXPECT_TRUE(
-      store_->GetAttachment(Sha256Hex("never stored")).status().Is(Status::Code::kNotFound));
-  EXPECT_TRUE(store_->GetAttachment("not hex").status().Is(Status::Code::kNotFound));
-  EXPECT_TRUE(store_->GetAttachment("abcd").status().Is(Status::Code::kNotFound));
-  EXPECT_TRUE(store_->GetAttachment("").status().Is(Status::Code::kNotFound));
+      store_->GetAttachment(1, Sha256Hex("never stored")).status().Is(Status::Code::kNotFound));
+  EXPECT_TRUE(store_->GetAttachment(1, "not hex").status().Is(Status::Code::kNotFound));
+  EXPECT_TRUE(store_->GetAttachment(1, "abcd").status().Is(Status::Code::kNotFound));
+  EXPECT_TRUE(store_->GetAttachment(1, "").status().Is(Status::Code::kNotFound));
 }
 
 TEST_F(StatementStoreWriteTest, BadAttachmentHashRejectsTheWholeCall) {
@@ -275,9 +278,15 @@ TEST_F(StatementStoreWriteTest, AttachmentSentWithRepeatedStatementIsStored) {
   // Re-sending a statement together with its attachment keeps the content.
   std::string content = "resent";
   json::object s = MakeStatement(RandomUuidV4(), kAda, kAttempted, kCourse);
+  s["attachments"] = json::array{json::object{{"usageType", "http://example.org/usage"},
+                                              {"display", json::object{{"en-US", "resent"}}},
+                                              {"contentType", "text/plain"},
+                                              {"length", content.size()},
+                                              {"sha2", Sha256Hex(content)}}};
   ASSERT_TRUE(Insert({s}).ok());
   ASSERT_TRUE(Insert({s}, {AttachmentContent{Sha256Hex(content), content}}).ok());
-  auto got = store_->GetAttachment(Sha256Hex(content));
+  uint64_t part = store_->Get(ParseUuid(std::string(s.at("id").as_string())).value(), false)->part;
+  auto got = store_->GetAttachment(part, Sha256Hex(content));
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(*got, content);
 }

@@ -1,0 +1,47 @@
+#include "lrs/consent/erasure.h"
+
+namespace lrs::consent {
+
+Result<ErasureCounts> Erasure::EraseLearner(std::string_view learner_id) {
+  auto learner = s_.accounts->BeginErasure(learner_id);
+  if (!learner.ok()) return learner.status();
+  return Finish(*learner);
+}
+
+Status Erasure::ResumePending() {
+  auto pending = s_.accounts->PendingErasures();
+  if (!pending.ok()) return pending.status();
+  for (const auto& learner : *pending) {
+    auto done = Finish(learner);
+    if (!done.ok()) return done.status();
+  }
+  return Status::Ok();
+}
+
+// Grants go first, so no organisation reads while the rest is erased; every
+// step is idempotent, so a crash anywhere is finished by ResumePending.
+Result<ErasureCounts> Erasure::Finish(const store::Learner& learner) {
+  LRS_RETURN_IF_ERROR(s_.grants->EraseLearner(learner.id));
+  std::vector<uint64_t> parts;
+  for (const auto& identity : learner.identities) parts.push_back(identity.partition);
+  ErasureCounts counts;
+  auto statements = s_.statements->ErasePartitions(parts);
+  if (!statements.ok()) return statements.status();
+  counts.statements = *statements;
+  for (uint64_t part : parts) {
+    auto documents = s_.documents->ErasePartition(part);
+    if (!documents.ok()) return documents.status();
+    counts.documents += *documents;
+  }
+  if (!learner.credential_key.empty()) LRS_RETURN_IF_ERROR(s_.credentials->Delete(learner.credential_key));
+  store::AuditEntry erased;
+  erased.time = NowMicros();
+  erased.organisation = "operator";
+  erased.kind = "erasure";
+  erased.returned = counts.statements + counts.documents;
+  LRS_RETURN_IF_ERROR(s_.audit->ReplaceAll(learner.id, erased));
+  LRS_RETURN_IF_ERROR(s_.accounts->FinishErasure(learner.id, counts.statements, counts.documents));
+  return counts;
+}
+
+}  // namespace lrs::consent

@@ -1,0 +1,186 @@
+#include "lrs/consent/read_rule.h"
+
+#include "lrs/base/json.h"
+#include "lrs/store/keys.h"
+#include "lrs/xapi/agent.h"
+
+namespace lrs::consent {
+
+namespace json = boost::json;
+
+namespace {
+
+bool HasAny(const store::Credential& c, std::initializer_list<std::string_view> scopes) {
+  for (auto s : scopes) {
+    if (c.HasScope(s)) return true;
+  }
+  return false;
+}
+
+json::value AccountAgent(std::string_view home_page, std::string_view name, std::string_view display) {
+  json::object agent{{"objectType", "Agent"},
+                     {"account", json::object{{"homePage", home_page}, {"name", name}}}};
+  if (!display.empty()) agent["name"] = display;
+  return agent;
+}
+
+// The partitions a learner's identities hold (none once erasure began).
+std::vector<uint64_t> PartitionsOf(const store::Learner& learner) {
+  std::vector<uint64_t> parts;
+  if (learner.erasing || learner.erased) return parts;
+  for (const auto& identity : learner.identities) parts.push_back(identity.partition);
+  return parts;
+}
+
+}  // namespace
+
+std::string View::AuditName() const {
+  return kind_ == PrincipalKind::kOrganisation ? organisation_ : std::string("operator");
+}
+
+Result<std::optional<std::string>> View::OwnerOf(uint64_t part) const {
+  if (auto it = owners_.find(part); it != owners_.end()) return it->second;
+  auto owner = accounts_->OwnerOf(part);
+  if (!owner.ok()) return owner.status();
+  owners_[part] = *owner;
+  return *owner;
+}
+
+const std::vector<Grant>* View::GrantsFrom(const std::string& learner) const {
+  auto it = grants_.find(learner);
+  return it == grants_.end() ? nullptr : &it->second;
+}
+
+bool View::WroteIt(const json::object& statement) const {
+  if (!read_mine_) return false;
+  auto it = statement.find("authority");
+  return it != statement.end() && xapi::IfiKey(it->value()) == authority_key_;
+}
+
+Result<bool> View::SeesStatement(uint64_t part, const json::object& statement) const {
+  if (read_all_) return true;
+  if (kind_ == PrincipalKind::kLearner) return own_partitions_.contains(part);
+  if (WroteIt(statement)) return true;
+  if (!read_granted_) return false;
+  auto owner = granted_partitions_.find(part);
+  if (owner == granted_partitions_.end()) return false;
+  for (const Grant& g : *GrantsFrom(owner->second)) {
+    if (g.statements && g.CoversStatement(statement)) return true;
+  }
+  return false;
+}
+
+std::optional<std::vector<store::ScopeFilter>> View::StatementScopes() const {
+  if (read_all_) return std::nullopt;
+  std::vector<store::ScopeFilter> scopes;
+  if (kind_ == PrincipalKind::kLearner) {
+    for (uint64_t part : own_partitions_) scopes.push_back({part, nullptr});
+    return scopes;
+  }
+  if (read_mine_ && authority_scope_) scopes.push_back({*authority_scope_, nullptr});
+  if (!read_granted_) return scopes;
+  for (const auto& [part, learner] : granted_partitions_) {
+    const std::vector<Grant>* grants = GrantsFrom(learner);
+    scopes.push_back({part, [grants](const json::object& statement) {
+                        for (const Grant& g : *grants) {
+                          if (g.statements && g.CoversStatement(statement)) return true;
+                        }
+                        return false;
+                      }});
+  }
+  return scopes;
+}
+
+Result<bool> View::SeesDocument(uint64_t part, const DocumentFacts& doc) const {
+  if (kind_ == PrincipalKind::kOperator) return true;
+  if (kind_ == PrincipalKind::kLearner) return own_partitions_.contains(part);
+  if (doc.writer == writer_) return true;
+  auto owner = granted_partitions_.find(part);
+  if (owner == granted_partitions_.end()) return false;
+  for (const Grant& g : *GrantsFrom(owner->second)) {
+    if (g.CoversDocument(doc.activity_id, doc.registration, doc.updated)) return true;
+  }
+  return false;
+}
+
+Result<bool> View::SeesLearnerOf(uint64_t part) const {
+  if (kind_ == PrincipalKind::kOperator) return true;
+  if (kind_ == PrincipalKind::kLearner) return own_partitions_.contains(part);
+  return granted_partitions_.contains(part);
+}
+
+Result<std::optional<std::string>> View::AuditedOwner(uint64_t part) const {
+  if (kind_ == PrincipalKind::kLearner && own_partitions_.contains(part)) return std::optional<std::string>();
+  return OwnerOf(part);
+}
+
+Result<std::shared_ptr<const View>> ReadRule::ViewFor(const store::Credential& c, Micros now) const {
+  auto view = std::make_shared<View>();
+  view->now_ = now;
+  view->accounts_ = accounts_;
+  if (!c.learner.empty()) {
+    auto learner = accounts_->GetLearner(c.learner);
+    if (!learner.ok()) {
+      if (learner.status().Is(Status::Code::kNotFound)) return Status::Unauthorized("invalid credentials");
+      return learner.status();
+    }
+    view->kind_ = PrincipalKind::kLearner;
+    view->learner_ = c.learner;
+    for (uint64_t part : PartitionsOf(*learner)) view->own_partitions_.insert(part);
+    if (!learner->erasing && !learner->erased) {
+      for (const auto& identity : learner->identities) view->own_identities_.insert(identity.ifi_key);
+    }
+    view->authority_ = AccountAgent("urn:lrs:learner", c.learner, "");
+    view->writer_ = "l:" + c.learner;
+  } else if (!c.organisation.empty()) {
+    auto org = accounts_->GetOrganisation(c.organisation);
+    if (!org.ok()) return org.status().Is(Status::Code::kNotFound) ? Status::Unauthorized("invalid credentials") : org.status();
+    view->kind_ = PrincipalKind::kOrganisation;
+    view->organisation_ = c.organisation;
+    view->authority_ = AccountAgent("urn:lrs:organisation", c.organisation, org->name);
+    view->writer_ = "o:" + c.organisation;
+    view->read_mine_ = HasAny(c, {"all", "all/read", "statements/read", "statements/read/mine"});
+    view->read_granted_ = HasAny(c, {"all", "all/read", "statements/read"});
+    LRS_RETURN_IF_ERROR(LoadGrants(*view));
+  } else {
+    view->kind_ = PrincipalKind::kOperator;
+    view->read_all_ = HasAny(c, {"all", "all/read", "statements/read"});
+    view->read_mine_ = c.HasScope("statements/read/mine");
+    view->authority_ = AccountAgent(authority_home_page_, c.key, c.name);
+    view->writer_ = "k:" + c.key;
+  }
+  view->authority_key_ = *xapi::IfiKey(view->authority_);
+  auto scope = partitions_->Find(store::keys::AuthorityScopeName(view->authority_key_));
+  if (!scope.ok()) return scope.status();
+  view->authority_scope_ = *scope;
+  return std::shared_ptr<const View>(std::move(view));
+}
+
+// The organisation's live grants, by learner, and those learners' partitions.
+// Reads only the grantee index entries of this organisation.
+Status ReadRule::LoadGrants(View& view) const {
+  auto granted = grants_->ForOrganisation(view.organisation_);
+  if (!granted.ok()) return granted.status();
+  for (const auto& [learner_id, stored] : *granted) {
+    std::vector<Grant> live;
+    for (const auto& g : stored) {
+      if (!g.LiveAt(view.now_)) continue;
+      auto body = ParseJson(g.body, "stored grant");
+      if (!body.ok()) return Status::Internal("a stored grant is not JSON");
+      auto grant = ParseGrant(*body);
+      if (!grant.ok()) return Status::Internal("a stored grant no longer parses: " + grant.status().message());
+      live.push_back(std::move(*grant));
+    }
+    if (live.empty()) continue;
+    auto learner = accounts_->GetLearner(learner_id);
+    if (!learner.ok()) {
+      if (learner.status().Is(Status::Code::kNotFound)) continue;
+      return learner.status();
+    }
+    for (uint64_t part : PartitionsOf(*learner)) view.granted_partitions_[part] = learner_id;
+    view.grants_[learner_id] = std::move(live);
+  }
+  return Status::Ok();
+}
+
+}  // namespace lrs::consent
