@@ -169,6 +169,8 @@ Status ReadRule::LoadGrants(View& view) const {
       if (!body.ok()) return Status::Internal("a stored grant is not JSON");
       auto grant = ParseGrant(*body);
       if (!grant.ok()) return Status::Internal("a stored grant no longer parses: " + grant.status().message());
+      // The grant's own expiry decides too, whatever the record says.
+      if (grant->expires && view.now_ >= *grant->expires) continue;
       live.push_back(std::move(*grant));
     }
     if (live.empty()) continue;
