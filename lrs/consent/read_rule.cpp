@@ -120,10 +120,9 @@ Result<std::shared_ptr<const View>> ReadRule::ViewFor(const store::Credential& c
   view->accounts_ = accounts_;
   if (!c.learner.empty()) {
     auto learner = accounts_->GetLearner(c.learner);
-    if (!learner.ok()) {
-      if (learner.status().Is(Status::Code::kNotFound)) return Status::Unauthorized("invalid credentials");
-      return learner.status();
-    }
+    if (!learner.ok() && !learner.status().Is(Status::Code::kNotFound)) return learner.status();
+    // An erased (or being erased) learner's credential opens nothing.
+    if (!learner.ok() || learner->erased || learner->erasing) return Status::Unauthorized("invalid credentials");
     view->kind_ = PrincipalKind::kLearner;
     view->learner_ = c.learner;
     for (uint64_t part : PartitionsOf(*learner)) view->own_partitions_.insert(part);

@@ -57,6 +57,7 @@ Status CredentialStore::Put(const Credential& c, std::string_view secret) {
   LRS_RETURN_IF_ERROR(db_->WriteDurable(&batch));
   std::unique_lock lock(mu_);
   cache_.erase(c.key);
+  ++generation_;
   return Status::Ok();
 }
 
@@ -72,6 +73,7 @@ Status CredentialStore::Delete(std::string_view key) {
   LRS_RETURN_IF_ERROR(db_->WriteDurable(&batch));
   std::unique_lock lock(mu_);
   cache_.erase(std::string(key));
+  ++generation_;
   return Status::Ok();
 }
 
@@ -91,6 +93,11 @@ Result<Credential> CredentialStore::Authenticate(std::string_view key, std::stri
     if (it != cache_.end()) {
       if (ConstantTimeEquals(it->second.digest, digest)) return it->second.credential;
     }
+  }
+  uint64_t generation;
+  {
+    std::shared_lock lock(mu_);
+    generation = generation_;
   }
   auto v = db_->Get(keys::Credential(key));
   if (!v.ok()) return v.status();
@@ -114,7 +121,9 @@ Result<Credential> CredentialStore::Authenticate(std::string_view key, std::stri
   if (auto* o = r.if_contains("organisation"); o && o->is_string()) c.organisation = o->as_string();
   if (auto* l = r.if_contains("learner"); l && l->is_string()) c.learner = l->as_string();
   std::unique_lock lock(mu_);
-  cache_[c.key] = Cached{c, digest};
+  // A Put or Delete since the read above may have changed this credential;
+  // caching what was read then could outlive a deletion.
+  if (generation_ == generation) cache_[c.key] = Cached{c, digest};
   return c;
 }
 

@@ -60,6 +60,7 @@ class CredentialStore {
   std::string pepper_;
   std::shared_mutex mu_;
   std::map<std::string, Cached, std::less<>> cache_;
+  uint64_t generation_ = 0;  // bumped by every Put and Delete, under mu_
 };
 
 }  // namespace lrs::store

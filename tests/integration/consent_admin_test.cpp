@@ -299,7 +299,8 @@ TEST_F(ConsentAdmin, GrantStatusesReplacementAndRevocation) {
   HttpResponse list = GetAs(lrs_, ada.cred, "/me/grants");
   ASSERT_EQ(list.status, 200) << list;
   std::vector<std::pair<std::string, std::string>> got;
-  for (const auto& g : ObjectOf(list)["grants"].as_array()) {
+  json::object listed = ObjectOf(list);
+  for (const auto& g : listed["grants"].as_array()) {
     got.emplace_back(std::string(g.at("id").as_string()), std::string(g.at("status").as_string()));
   }
   const std::vector<std::pair<std::string, std::string>> expected = {
