@@ -2,17 +2,17 @@
 
 namespace lrs::consent {
 
-Result<ErasureCounts> Erasure::EraseLearner(std::string_view learner_id) {
+Result<ErasureCounts> Erasure::EraseLearner(std::string_view learner_id, const Requester& by) {
   auto learner = s_.accounts->BeginErasure(learner_id);
   if (!learner.ok()) return learner.status();
-  return Finish(*learner);
+  return Finish(*learner, by);
 }
 
 Status Erasure::ResumePending() {
   auto pending = s_.accounts->PendingErasures();
   if (!pending.ok()) return pending.status();
   for (const auto& learner : *pending) {
-    auto done = Finish(learner);
+    auto done = Finish(learner, {"operator", "(resumed at start)"});
     if (!done.ok()) return done.status();
   }
   return Status::Ok();
@@ -20,7 +20,7 @@ Status Erasure::ResumePending() {
 
 // Grants go first, so no organisation reads while the rest is erased; every
 // step is idempotent, so a crash anywhere is finished by ResumePending.
-Result<ErasureCounts> Erasure::Finish(const store::Learner& learner) {
+Result<ErasureCounts> Erasure::Finish(const store::Learner& learner, const Requester& by) {
   LRS_RETURN_IF_ERROR(s_.grants->EraseLearner(learner.id));
   std::vector<uint64_t> parts;
   for (const auto& identity : learner.identities) parts.push_back(identity.partition);
@@ -36,7 +36,10 @@ Result<ErasureCounts> Erasure::Finish(const store::Learner& learner) {
   if (!learner.credential_key.empty()) LRS_RETURN_IF_ERROR(s_.credentials->Delete(learner.credential_key));
   store::AuditEntry erased;
   erased.time = NowMicros();
-  erased.organisation = "operator";
+  erased.organisation = by.who;
+  erased.credential_key = by.credential_key;
+  erased.method = "DELETE";
+  erased.request = by.who == "learner" ? "/me" : "/admin/learners/" + learner.id;
   erased.kind = "erasure";
   erased.returned = counts.statements + counts.documents;
   LRS_RETURN_IF_ERROR(s_.audit->ReplaceAll(learner.id, erased));

@@ -1,7 +1,8 @@
 // Erasure of a learner's whole record (docs/CONSENT.md, "Erasure"): every
 // statement in the learner's partitions with its index entries and
-// attachments, the State and Agent Profile documents, grants, audit
-// entries, identity links and the learner's credential; a tombstone stays.
+// attachments, the State and Agent Profile documents, grants, identity links
+// and the learner's credential. The audit entries are replaced by one entry
+// recording the erasure, and a tombstone stays in place of the learner.
 //
 // Crash-safe: the learner is marked `erasing` durably first (which already
 // cuts it off from every read), and ResumePending finishes any erasure a
@@ -37,13 +38,18 @@ class Erasure {
   };
   explicit Erasure(Stores stores) : s_(stores) {}
 
+  // Who asked, for the erasure's audit entry.
+  struct Requester {
+    std::string who;  // "learner" or "operator"
+    std::string credential_key;
+  };
   // NotFound for an unknown or already erased learner.
-  Result<ErasureCounts> EraseLearner(std::string_view learner_id);
+  Result<ErasureCounts> EraseLearner(std::string_view learner_id, const Requester& by);
   // Finishes erasures left `erasing` by a crash.
   Status ResumePending();
 
  private:
-  Result<ErasureCounts> Finish(const store::Learner& learner);
+  Result<ErasureCounts> Finish(const store::Learner& learner, const Requester& by);
   Stores s_;
 };
 

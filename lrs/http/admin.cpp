@@ -160,7 +160,7 @@ Response Learners(RequestContext& ctx, Services& services, const std::vector<std
     return ConsentJson(ctx, bhttp::status::ok, LearnerToJson(*learner));
   }
   if (seg.size() == 2 && m == bhttp::verb::delete_) {
-    auto erased = services.erasure->EraseLearner(id);
+    auto erased = services.erasure->EraseLearner(id, {"operator", ctx.credential.key});
     if (!erased.ok()) return ConsentError(ctx, erased.status());
     return NoContent(ctx);
   }

@@ -29,8 +29,7 @@ namespace {
 Status AuditOne(const RequestContext& ctx, Services& services, const char* kind, uint64_t part) {
   consent::AuditTrail trail(*ctx.view, kind);
   trail.Count(part);
-  return trail.Commit(services.audit, ctx.credential.key, std::string(ctx.request.method_string()),
-                      std::string(ctx.request.target()));
+  return trail.Commit(services.audit, ctx.credential.key, AuditedMethod(ctx), AuditedRequest(ctx));
 }
 
 // The learner owning the agent's partition, when this view may see them whole.

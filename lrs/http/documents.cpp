@@ -209,8 +209,7 @@ class DocumentRule {
     if (!part_ || returned == 0) return Status::Ok();
     consent::AuditTrail trail(view_, "documents");
     trail.Count(*part_, returned);
-    return trail.Commit(services_.audit, ctx.credential.key, std::string(ctx.request.method_string()),
-                        std::string(ctx.request.target()));
+    return trail.Commit(services_.audit, ctx.credential.key, AuditedMethod(ctx), AuditedRequest(ctx));
   }
 
  private:

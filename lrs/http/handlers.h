@@ -27,6 +27,11 @@ Response HandleMe(RequestContext& ctx, Services& services);
 // otherwise.
 Result<std::string> AgentParamKey(const std::string& agent_json, bool allow_group);
 
+// The request as an audit entry records it: method and the path with its
+// parameters (also those the alternate syntax carried in its form body).
+std::string AuditedMethod(const RequestContext& ctx);
+std::string AuditedRequest(const RequestContext& ctx);
+
 // Sets X-Experience-API-Consistent-Through to `time` (every GET /statements
 // answer carries it, errors included).
 void SetConsistentThrough(Response& res, int64_t time);

@@ -19,6 +19,9 @@ Response MakeGrant(RequestContext& ctx, Services& services, const std::string& l
   if (!body.ok()) return ConsentError(ctx, body.status());
   auto grant = consent::ParseGrant(json::value(std::move(*body)));
   if (!grant.ok()) return ConsentError(ctx, grant.status());
+  if (grant->expires && *grant->expires <= NowMicros()) {
+    return ConsentError(ctx, Status::InvalidArgument("expires: must be in the future"));
+  }
   auto org = services.accounts->GetOrganisation(grant->organisation);
   if (!org.ok()) {
     if (org.status().Is(Status::Code::kNotFound)) {
@@ -82,7 +85,7 @@ Response HandleMe(RequestContext& ctx, Services& services) {
       return ConsentJson(ctx, bhttp::status::ok, LearnerToJson(*record));
     }
     if (m == bhttp::verb::delete_) {
-      auto erased = services.erasure->EraseLearner(learner);
+      auto erased = services.erasure->EraseLearner(learner, {"learner", ctx.credential.key});
       if (!erased.ok()) return ConsentError(ctx, erased.status());
       return NoContent(ctx);
     }

@@ -1,5 +1,7 @@
 #include "lrs/http/message.h"
 
+#include "lrs/http/handlers.h"
+
 #include "lrs/base/encoding.h"
 
 #include <ctime>
@@ -145,6 +147,23 @@ Response ErrorResponse(const Request& req, const Status& status,
   res.body() = boost::json::serialize(err);
   res.prepare_payload();
   return res;
+}
+
+}  // namespace lrs::http
+
+namespace lrs::http {
+
+std::string AuditedMethod(const RequestContext& ctx) { return std::string(ctx.request.method_string()); }
+
+std::string AuditedRequest(const RequestContext& ctx) {
+  std::string out = ctx.path;
+  char sep = '?';
+  for (const auto& [name, value] : ctx.params.items()) {
+    out += sep;
+    out += PercentEncode(name) + "=" + PercentEncode(value);
+    sep = '&';
+  }
+  return out;
 }
 
 }  // namespace lrs::http

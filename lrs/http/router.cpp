@@ -76,7 +76,9 @@ Response Router::Handle(Request& req, std::string* credential_key) {
       } else {
         RequestContext ctx{req, std::move(path), std::move(*params), xapi::Version::k103, {}, nullptr, false};
         res = [&]() -> Response {
-          if (ctx.request.method() == bhttp::verb::post && ctx.params.Find("method")) {
+          // The alternate request syntax is xAPI's; /admin and /me do not take it.
+          if (ctx.request.method() == bhttp::verb::post && ctx.params.Find("method") &&
+              !IsConsentPath(ctx.path)) {
             Status s = RewriteAlternateRequest(ctx);
             if (!s.ok()) return ErrorResponse(req, s, std::nullopt);
           }

@@ -72,8 +72,7 @@ Response Finish(RequestContext& ctx, Services& services, std::string json_body,
                 Micros last_modified, Micros through_time) {
   consent::AuditTrail trail(*ctx.view, "statements");
   for (const Returned& r : statements) trail.Count(r.part);
-  Status audited = trail.Commit(services.audit, ctx.credential.key, std::string(ctx.request.method_string()),
-                                std::string(ctx.request.target()));
+  Status audited = trail.Commit(services.audit, ctx.credential.key, AuditedMethod(ctx), AuditedRequest(ctx));
   if (!audited.ok()) return ErrorResponse(ctx.request, Status::Internal("the audit log could not be written"), ctx.version);
   Response res;
   if (o.attachments) {

@@ -18,6 +18,7 @@
 //   'M' name                      -> metadata (counters, store id)
 //   'Y' scope(8) term(17) seq(8)  -> part(8) uuid(16)           scoped term index
 //   'Q' scope(8) seq(8)           -> part(8) uuid(16)           scoped stored order
+//   'W' uuid(16)                  -> term(17) ...               a statement's partition-scope terms
 //   'f' org-id                    -> organisation JSON
 //   'l' learner-id                -> learner JSON
 //   'n' part(8)                   -> learner-id                 partition owner
@@ -50,6 +51,9 @@ std::string TermIndex(std::string_view term_id, uint64_t seq);
 // Any index keyed prefix + seq(8) ('O', or a term's 'X' prefix).
 std::string SeqKey(std::string_view prefix, uint64_t seq);
 std::string Terms(const Uuid& id);
+// A statement's terms in its partition's scope: its own, plus those of
+// StatementRef targets in the same partition.
+std::string PartitionTerms(const Uuid& id);
 std::string Voided(const Uuid& id);
 std::string RefTarget(const Uuid& target, const Uuid& referrer);
 std::string RefTargetPrefix(const Uuid& target);

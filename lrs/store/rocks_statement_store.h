@@ -56,6 +56,7 @@ class RocksStatementStore : public StatementStore {
   // Erasure of one partition, run alone at the front of the writer queue
   // (statement_eraser.cpp).
   Result<uint64_t> ErasePartition(uint64_t part);
+  Status Reterm(const Uuid& referrer, const std::string& inherited, rocksdb::WriteBatch* batch, int depth);
 
 
   Database* db_;

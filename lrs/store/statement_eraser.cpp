@@ -7,12 +7,27 @@
 #include "lrs/store/keys.h"
 #include "lrs/store/rocks_statement_store.h"
 #include "lrs/store/statement_stager.h"
+#include "lrs/xapi/terms.h"
 
 namespace lrs::store {
 
 namespace {
 
 constexpr size_t kStatementsPerBatch = 1000;
+
+// A statement's own term ids, concatenated.
+std::string OwnTerms(const boost::json::object& statement) {
+  std::string terms;
+  for (const auto& t : xapi::ExtractTerms(boost::json::value(statement))) terms += keys::TermId(t);
+  return terms;
+}
+
+bool HasTerm(std::string_view terms, std::string_view term) {
+  for (size_t i = 0; i + keys::kTermIdSize <= terms.size(); i += keys::kTermIdSize) {
+    if (terms.substr(i, keys::kTermIdSize) == term) return true;
+  }
+  return false;
+}
 
 std::string NextPrefix(std::string prefix) {
   // The smallest key after every key starting with `prefix` (prefixes here
@@ -27,6 +42,7 @@ std::string NextPrefix(std::string prefix) {
 Result<uint64_t> RocksStatementStore::ErasePartition(uint64_t part) {
   std::string prefix = keys::Statement(part, 0).substr(0, 9);
   uint64_t erased = 0;
+  std::vector<Uuid> erased_ids;
   rocksdb::WriteBatch batch;
   size_t in_batch = 0;
   auto it = db_->NewIterator(rocksdb::ReadOptions());
@@ -48,10 +64,14 @@ Result<uint64_t> RocksStatementStore::ErasePartition(uint64_t part) {
       }
     }
     batch.Delete(keys::Terms(*id));
+    batch.Delete(keys::PartitionTerms(*id));
     batch.Delete(keys::Voided(*id));
     if (auto target = StatementRefTarget(statement)) batch.Delete(keys::RefTarget(*target, *id));
-    LRS_RETURN_IF_ERROR(IndexScoped(&partitions_, statement, part, seq, *id, /*put=*/false, &batch));
+    // The partition's own 'Q' and 'Y' ranges go below, by range; this removes
+    // the authority scope's entries.
+    LRS_RETURN_IF_ERROR(IndexScoped(&partitions_, statement, part, seq, *id, "", /*put=*/false, &batch));
     ++erased;
+    erased_ids.push_back(*id);
     if (++in_batch == kStatementsPerBatch) {
       LRS_RETURN_IF_ERROR(db_->WriteDurable(&batch));
       batch.Clear();
@@ -65,7 +85,59 @@ Result<uint64_t> RocksStatementStore::ErasePartition(uint64_t part) {
     batch.DeleteRange(p, NextPrefix(p));
   }
   LRS_RETURN_IF_ERROR(db_->WriteDurable(&batch));
+  // Statements elsewhere that referenced an erased one stop matching its terms.
+  for (const Uuid& id : erased_ids) {
+    rocksdb::WriteBatch unref;
+    std::string prefix = keys::RefTargetPrefix(id);
+    auto refs = db_->NewIterator(rocksdb::ReadOptions());
+    for (refs->Seek(prefix); refs->Valid() && refs->key().starts_with(prefix); refs->Next()) {
+      Uuid referrer;
+      std::copy(refs->key().data() + prefix.size(), refs->key().data() + refs->key().size(), referrer.begin());
+      LRS_RETURN_IF_ERROR(Reterm(referrer, "", &unref, 0));
+      unref.Delete(refs->key());
+    }
+    LRS_RETURN_IF_ERROR(FromRocks(refs->status()));
+    if (unref.Count() > 0) LRS_RETURN_IF_ERROR(db_->WriteDurable(&unref));
+  }
   return erased;
+}
+
+// Gives `referrer` its own terms plus `inherited` (its target's, now) in the
+// global index, dropping the rest, and so on down the chain of references.
+Status RocksStatementStore::Reterm(const Uuid& referrer, const std::string& inherited,
+                                   rocksdb::WriteBatch* batch, int depth) {
+  constexpr int kMaxDepth = 16;  // as the stager's propagation
+  if (depth >= kMaxDepth) return Status::Ok();
+  auto loc = db_->Get(keys::IdIndex(referrer));
+  if (!loc.ok()) return loc.status();
+  if (!loc->has_value()) return Status::Ok();  // erased itself
+  auto where = keys::ParseLocation(**loc);
+  auto body = db_->Get(keys::Statement(where.part, where.seq));
+  if (!body.ok()) return body.status();
+  auto old_terms = db_->Get(keys::Terms(referrer));
+  if (!old_terms.ok()) return old_terms.status();
+  if (!body->has_value() || !old_terms->has_value()) return Status::Ok();
+  auto parsed = ParseJson(**body, "stored statement");
+  if (!parsed.ok() || !parsed->is_object()) return Status::Internal("a stored statement is not JSON");
+  std::string terms = OwnTerms(parsed->get_object());
+  for (size_t i = 0; i + keys::kTermIdSize <= inherited.size(); i += keys::kTermIdSize) {
+    std::string_view t = std::string_view(inherited).substr(i, keys::kTermIdSize);
+    if (!HasTerm(terms, t)) terms.append(t);
+  }
+  const std::string& old = **old_terms;
+  for (size_t i = 0; i + keys::kTermIdSize <= old.size(); i += keys::kTermIdSize) {
+    std::string_view t = std::string_view(old).substr(i, keys::kTermIdSize);
+    if (!HasTerm(terms, t)) batch->Delete(keys::TermIndex(t, where.seq));
+  }
+  batch->Put(keys::Terms(referrer), terms);
+  std::string prefix = keys::RefTargetPrefix(referrer);
+  auto refs = db_->NewIterator(rocksdb::ReadOptions());
+  for (refs->Seek(prefix); refs->Valid() && refs->key().starts_with(prefix); refs->Next()) {
+    Uuid next;
+    std::copy(refs->key().data() + prefix.size(), refs->key().data() + refs->key().size(), next.begin());
+    LRS_RETURN_IF_ERROR(Reterm(next, terms, batch, depth + 1));
+  }
+  return FromRocks(refs->status());
 }
 
 }  // namespace lrs::store

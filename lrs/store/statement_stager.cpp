@@ -78,7 +78,7 @@ Result<std::optional<StatementStager::Known>> StatementStager::Lookup(const std:
   if (!loc.ok()) return loc.status();
   if (!loc->has_value()) return std::optional<Known>();
   auto where = keys::ParseLocation(**loc);
-  Known k{where.part, where.seq, where.voiding, {}, {}};
+  Known k{where.part, where.seq, where.voiding, {}, {}, {}};
   auto body = db_->Get(keys::Statement(where.part, where.seq));
   if (!body.ok()) return body.status();
   if (!body->has_value()) return Status::Internal("id index points at a missing statement");
@@ -86,6 +86,9 @@ Result<std::optional<StatementStager::Known>> StatementStager::Lookup(const std:
   auto terms = db_->Get(keys::Terms(id));
   if (!terms.ok()) return terms.status();
   if (terms->has_value()) k.terms = std::move(**terms);
+  auto part_terms = db_->Get(keys::PartitionTerms(id));
+  if (!part_terms.ok()) return part_terms.status();
+  if (part_terms->has_value()) k.part_terms = std::move(**part_terms);
   return std::optional<Known>(std::move(k));
 }
 
@@ -118,7 +121,8 @@ Status StatementStager::ApplyVoid(const Uuid& target, const Uuid& voider, Pendin
     ForEachTerm(k.terms, [&](std::string_view t) { p.batch.Delete(keys::TermIndex(t, k.seq)); });
     auto stored = ParseJson(k.json, "stored statement");
     if (!stored.ok() || !stored->is_object()) return Status::Internal("stored statement is not a JSON object");
-    LRS_RETURN_IF_ERROR(IndexScoped(partitions_, stored->get_object(), k.part, k.seq, target, /*put=*/false, &p.batch));
+    LRS_RETURN_IF_ERROR(IndexScoped(partitions_, stored->get_object(), k.part, k.seq, target, k.part_terms,
+                                    /*put=*/false, &p.batch));
   }
   p.batch.Put(keys::Voided(target), UuidBytes(voider));
   p.voided[raw] = true;
@@ -126,32 +130,33 @@ Status StatementStager::ApplyVoid(const Uuid& target, const Uuid& voider, Pendin
 }
 
 Status IndexScoped(PartitionDirectory* partitions, const json::object& statement, uint64_t part,
-                   uint64_t seq, const Uuid& id, bool put, rocksdb::WriteBatch* batch) {
-  std::vector<uint64_t> scopes{part};
+                   uint64_t seq, const Uuid& id, std::string_view part_terms, bool put,
+                   rocksdb::WriteBatch* batch) {
+  std::vector<std::pair<uint64_t, std::string>> scopes{{part, std::string(part_terms)}};
+  std::string own;
+  for (const auto& t : xapi::ExtractTerms(json::value(statement))) own += keys::TermId(t);
   if (auto authority = statement.find("authority"); authority != statement.end()) {
     if (auto key = xapi::IfiKey(authority->value())) {
       std::string name = keys::AuthorityScopeName(*key);
       if (put) {
         auto scope = partitions->FindOrCreate(name);
         if (!scope.ok()) return scope.status();
-        scopes.push_back(*scope);
+        scopes.emplace_back(*scope, own);
       } else {
         auto scope = partitions->Find(name);
         if (!scope.ok()) return scope.status();
-        if (scope->has_value()) scopes.push_back(**scope);
+        if (scope->has_value()) scopes.emplace_back(**scope, own);
       }
     }
   }
-  std::vector<std::string> own;
-  for (const auto& t : xapi::ExtractTerms(json::value(statement))) own.push_back(keys::TermId(t));
   std::string where = keys::PartAndId(part, id);
-  for (uint64_t scope : scopes) {
+  for (const auto& [scope, terms] : scopes) {
     std::string order = keys::SeqKey(keys::ScopedOrderPrefix(scope), seq);
     put ? batch->Put(order, where) : batch->Delete(order);
-    for (const auto& t : own) {
+    ForEachTerm(terms, [&](std::string_view t) {
       std::string k = keys::SeqKey(keys::ScopedTermPrefix(scope, t), seq);
       put ? batch->Put(k, where) : batch->Delete(k);
-    }
+    });
   }
   return Status::Ok();
 }
@@ -176,11 +181,12 @@ Result<std::vector<std::string>> StatementStager::Referrers(const std::string& r
 }
 
 Status StatementStager::PropagateToReferrers(const std::string& raw_target, const std::string& terms,
+                                             const std::string& part_terms, uint64_t target_part,
                                              Pending& p, int depth) {
   // References form chains, not cycles (a statement can only reference an
   // id it names at creation), but a bound keeps a hostile chain cheap.
   constexpr int kMaxDepth = 16;
-  if (terms.empty() || depth >= kMaxDepth) return Status::Ok();
+  if ((terms.empty() && part_terms.empty()) || depth >= kMaxDepth) return Status::Ok();
   auto referrers = Referrers(raw_target, p);
   if (!referrers.ok()) return referrers.status();
   for (const std::string& raw : *referrers) {
@@ -189,7 +195,10 @@ Status StatementStager::PropagateToReferrers(const std::string& raw_target, cons
     if (!found->has_value()) continue;  // staged later in this request, or gone
     Known k = std::move(**found);
     std::string added = MissingTerms(k.terms, terms);
-    if (added.empty()) continue;
+    // Inside a partition's scope, only a target in the same partition lends
+    // its terms (docs/STORAGE.md, "Scopes").
+    std::string added_part = k.part == target_part ? MissingTerms(k.part_terms, part_terms) : "";
+    if (added.empty() && added_part.empty()) continue;
     Uuid id;
     std::copy(raw.begin(), raw.end(), id.begin());
     auto voided = IsVoided(raw, p);
@@ -197,11 +206,17 @@ Status StatementStager::PropagateToReferrers(const std::string& raw_target, cons
     if (!*voided || k.voiding) {
       std::string where = keys::PartAndId(k.part, id);
       ForEachTerm(added, [&](std::string_view t) { p.batch.Put(keys::TermIndex(t, k.seq), where); });
+      ForEachTerm(added_part, [&](std::string_view t) {
+        p.batch.Put(keys::SeqKey(keys::ScopedTermPrefix(k.part, t), k.seq), where);
+      });
     }
     k.terms += added;
+    k.part_terms += added_part;
     p.batch.Put(keys::Terms(id), k.terms);
+    p.batch.Put(keys::PartitionTerms(id), k.part_terms);
+    uint64_t part = k.part;
     p.known[raw] = std::move(k);
-    LRS_RETURN_IF_ERROR(PropagateToReferrers(raw, added, p, depth + 1));
+    LRS_RETURN_IF_ERROR(PropagateToReferrers(raw, added, added_part, part, p, depth + 1));
   }
   return Status::Ok();
 }
@@ -253,10 +268,14 @@ Status StatementStager::StageOne(NewStatement& s, Pending& p, InsertOutcome& out
   // targets another matches the filters its target matches).
   std::string terms;
   for (const auto& t : xapi::ExtractTerms(json::value(s.statement))) terms += keys::TermId(t);
+  std::string part_terms = terms;
   if (target) {
     auto ref = Lookup(UuidBytes(*target), p);
     if (!ref.ok()) return ref.status();
-    if (ref->has_value()) terms += MissingTerms(terms, (*ref)->terms);
+    if (ref->has_value()) {
+      terms += MissingTerms(terms, (*ref)->terms);
+      if ((*ref)->part == *part) part_terms += MissingTerms(part_terms, (*ref)->part_terms);
+    }
     p.batch.Put(keys::RefTarget(*target, s.id), "");
     p.refs.emplace(UuidBytes(*target), raw_id);
   }
@@ -266,6 +285,7 @@ Status StatementStager::StageOne(NewStatement& s, Pending& p, InsertOutcome& out
   p.batch.Put(keys::Statement(*part, seq), body);
   p.batch.Put(keys::IdIndex(s.id), keys::Location(*part, seq, voiding));
   p.batch.Put(keys::Terms(s.id), terms);
+  p.batch.Put(keys::PartitionTerms(s.id), part_terms);
   // A voided marker left for this id by an earlier voider counts only when
   // this statement can be voided at all (voiding statements cannot).
   auto voided = IsVoided(raw_id, p);
@@ -274,11 +294,11 @@ Status StatementStager::StageOne(NewStatement& s, Pending& p, InsertOutcome& out
     std::string where = keys::PartAndId(*part, s.id);
     p.batch.Put(keys::StoredOrder(seq), where);
     ForEachTerm(terms, [&](std::string_view t) { p.batch.Put(keys::TermIndex(t, seq), where); });
-    LRS_RETURN_IF_ERROR(IndexScoped(partitions_, s.statement, *part, seq, s.id, /*put=*/true, &p.batch));
+    LRS_RETURN_IF_ERROR(IndexScoped(partitions_, s.statement, *part, seq, s.id, part_terms, /*put=*/true, &p.batch));
   }
   NoteAttachments(s.statement, *part, p);
-  LRS_RETURN_IF_ERROR(PropagateToReferrers(raw_id, terms, p, 0));
-  p.known[raw_id] = Known{*part, seq, voiding, std::move(body), std::move(terms)};
+  LRS_RETURN_IF_ERROR(PropagateToReferrers(raw_id, terms, part_terms, *part, p, 0));
+  p.known[raw_id] = Known{*part, seq, voiding, std::move(body), std::move(terms), std::move(part_terms)};
   out.ids.push_back(id_text);
   return Status::Ok();
 }

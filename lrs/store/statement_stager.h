@@ -39,7 +39,8 @@ class StatementStager {
     uint64_t seq = 0;
     bool voiding = false;
     std::string json;
-    std::string terms;  // concatenated term ids (keys::TermId)
+    std::string terms;       // concatenated term ids (keys::TermId), global
+    std::string part_terms;  // the same in its partition's scope
   };
   // A request's staged state, merged into the group's on success.
   struct Pending {
@@ -59,8 +60,9 @@ class StatementStager {
   Status ApplyVoid(const Uuid& target, const Uuid& voider, Pending& p);
   // Gives statements that already reference `target` its filter terms
   // (they arrived before it), and so on down chains of references.
-  Status PropagateToReferrers(const std::string& raw_target, const std::string& terms, Pending& p,
-                              int depth);
+  // `part_terms` go to referrers in `target_part` only.
+  Status PropagateToReferrers(const std::string& raw_target, const std::string& terms,
+                              const std::string& part_terms, uint64_t target_part, Pending& p, int depth);
   Result<std::vector<std::string>> Referrers(const std::string& raw_target, const Pending& p);
   // Folds the activity definitions a statement carries into the stored ones
   // (statement_stager_activities.cpp).
@@ -77,10 +79,12 @@ class StatementStager {
   std::multimap<std::string, std::string> refs_;
 };
 
-// Puts (or deletes) a statement's entries in the scoped indexes ('Q', 'Y')
-// of its partition and of its authority's scope: its own terms only.
+// Puts (or deletes) a statement's entries in the scoped indexes ('Q', 'Y'):
+// in its partition's scope with `part_terms`, in its authority's scope with
+// its own terms only.
 Status IndexScoped(PartitionDirectory* partitions, const boost::json::object& statement,
-                   uint64_t part, uint64_t seq, const Uuid& id, bool put, rocksdb::WriteBatch* batch);
+                   uint64_t part, uint64_t seq, const Uuid& id, std::string_view part_terms, bool put,
+                   rocksdb::WriteBatch* batch);
 
 // The target id of a StatementRef object, if `statement.object` is one.
 std::optional<Uuid> StatementRefTarget(const boost::json::object& statement);

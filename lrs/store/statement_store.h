@@ -59,9 +59,11 @@ struct StoredStatement {
 
 // One scope a query reads (a partition, or the statements one authority
 // wrote), and what a statement there must pass besides the query's terms.
-// Inside a scope, a statement matches by its own properties only: a
-// StatementRef does not inherit its target's terms across scopes, which
-// would reveal the target's properties to whoever sees the referrer.
+// Inside a partition's scope a StatementRef matches its target's terms only
+// when the target is in the same partition; in an authority's scope a
+// statement matches by its own properties only. Inheriting across
+// partitions would reveal the target's properties to whoever sees the
+// referrer.
 struct ScopeFilter {
   uint64_t scope = 0;
   std::function<bool(const boost::json::object& statement)> admit;  // empty: all

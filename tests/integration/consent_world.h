@@ -99,6 +99,19 @@ struct Expect {
   bool is_operator = false;      // Activities: the merged definition
 };
 
+// Checks a filtered answer `got` for a principal that sees `visible` (and
+// the StatementRef targets in `sees_targets`). `op` is the operator's
+// answer; `via_ref` (referrer id -> target id) names the statements the
+// operator got only through their StatementRef target. The answer must be
+// exactly op-minus-via_ref within `visible`, plus possibly referrers whose
+// target the principal sees: xAPI matches through targets, docs/STORAGE.md
+// ("Scopes") says scoped queries match own terms only, so that part is left
+// open. A referrer whose target the principal cannot see must never match:
+// that would reveal the target's properties.
+::testing::AssertionResult FilterAnswer(const World& w, const IdSet& got, const IdSet& op,
+                                        const std::map<std::string, std::string>& via_ref,
+                                        const IdSet& visible, const IdSet& sees_targets);
+
 class WorldChecker {
  public:
   // Records the operator's answers to the filter queries: a principal's
@@ -125,6 +138,10 @@ class WorldChecker {
   const LrsProcess& lrs_;
   const World& w_;
   std::map<std::string, IdSet> filtered_;  // filter query -> operator's ids
+  // filter query -> statements the operator gets only through their
+  // StatementRef target: scoped (non-operator) queries match a statement's
+  // own terms only (docs/STORAGE.md, "Scopes").
+  std::map<std::string, std::map<std::string, std::string>> via_ref_;
 };
 
 }  // namespace lrs_it::consent
