@@ -74,19 +74,20 @@ std::optional<std::vector<store::ScopeFilter>> View::StatementScopes() const {
   if (read_all_) return std::nullopt;
   std::vector<store::ScopeFilter> scopes;
   if (kind_ == PrincipalKind::kLearner) {
-    for (uint64_t part : own_partitions_) scopes.push_back({part, nullptr});
+    for (uint64_t part : own_partitions_) scopes.push_back({part, nullptr, false});
     return scopes;
   }
-  if (read_mine_ && authority_scope_) scopes.push_back({*authority_scope_, nullptr});
+  if (read_mine_ && authority_scope_) scopes.push_back({*authority_scope_, nullptr, false});
   if (!read_granted_) return scopes;
   for (const auto& [part, learner] : granted_partitions_) {
     const std::vector<Grant>* grants = GrantsFrom(learner);
-    scopes.push_back({part, [grants](const json::object& statement) {
-                        for (const Grant& g : *grants) {
-                          if (g.statements && g.CoversStatement(statement)) return true;
-                        }
-                        return false;
-                      }});
+    auto covered = [grants](const json::object& statement) {
+      for (const Grant& g : *grants) {
+        if (g.statements && g.CoversStatement(statement)) return true;
+      }
+      return false;
+    };
+    scopes.push_back({part, covered, /*own_terms_only=*/true});
   }
   return scopes;
 }
@@ -101,6 +102,12 @@ Result<bool> View::SeesDocument(uint64_t part, const DocumentFacts& doc) const {
     if (g.CoversDocument(doc.activity_id, doc.registration, doc.updated)) return true;
   }
   return false;
+}
+
+bool View::MayOverwriteDocument(uint64_t part, const std::string& writer) const {
+  if (kind_ == PrincipalKind::kOperator) return true;
+  if (kind_ == PrincipalKind::kLearner) return own_partitions_.contains(part);
+  return writer == writer_;
 }
 
 Result<bool> View::SeesLearnerOf(uint64_t part) const {

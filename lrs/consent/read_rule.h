@@ -59,6 +59,10 @@ class View {
   std::optional<std::vector<store::ScopeFilter>> StatementScopes() const;
   // Documents in partition `part`.
   Result<bool> SeesDocument(uint64_t part, const DocumentFacts& doc) const;
+  // Whether this credential may replace, merge into or delete an existing
+  // document: the owner, the operator and its writer may; a grant never
+  // gives more than reading.
+  bool MayOverwriteDocument(uint64_t part, const std::string& writer) const;
   // Whether the Agents resource may show the learner owning `part` whole.
   Result<bool> SeesLearnerOf(uint64_t part) const;
   // The learner owning `part` when that is not this view's own learner, i.e.

@@ -192,17 +192,31 @@ class DocumentRule {
     return view_.SeesDocument(*part_, {d_.scope.activity_id, d_.scope.registration, writer, updated});
   }
 
-  // A write must not touch a document its writer may not read (CONSENT.md,
-  // "Documents").
+  // A write must not touch a document its writer may not overwrite (the
+  // owner, the operator and the document's writer may; a grant only reads;
+  // CONSENT.md, "Documents").
   Status MayReplace(const std::optional<store::Document>& current) {
-    if (!current) return Status::Ok();
-    auto sees = Sees(current->writer, current->updated);
+    if (!current || d_.scope.kind == store::DocumentKind::kActivityProfile) return Status::Ok();
+    auto sees = Sees(current->writer, current->updated);  // also finds the partition
     if (!sees.ok()) return sees.status();
-    if (!*sees) {
+    if (!part_ || !view_.MayOverwriteDocument(*part_, current->writer)) {
       return Status::Forbidden(
-          "the document exists and was written by another party that has not shared it with this credential");
+          "the document exists and was written by another party; this credential may not change it");
     }
     return Status::Ok();
+  }
+
+  bool MayDelete(const std::string& writer, Micros updated) {
+    store::Document meta;
+    meta.writer = writer;
+    meta.updated = updated;
+    return MayReplace(meta).ok();
+  }
+
+  // The writer a changed document keeps: whoever created it, so that an
+  // owner's or operator's edit does not lock the creating organisation out.
+  std::string WriterAfter(const std::optional<store::Document>& current) const {
+    return current ? current->writer : view_.writer();
   }
 
   Status Audit(const RequestContext& ctx, uint64_t returned) const {
@@ -286,10 +300,9 @@ Response HandleDocuments(RequestContext& ctx, Services& services, const Resource
     if (rules.kind != store::DocumentKind::kState) {
       return ErrorResponse(req, Status::InvalidArgument(std::string(rules.id_param) + ": required"), ctx.version);
     }
-    // Deletes what this credential could read; the rest stays.
+    // Deletes what this credential may change; the rest stays.
     return Respond(ctx, services.documents->DeleteAll(d.scope, [&](const store::DocumentInfo& doc) {
-      auto sees = rule.Sees(doc.writer, doc.updated);
-      return sees.ok() && *sees;
+      return rule.MayDelete(doc.writer, doc.updated);
     }));
   }
   if (!d.id) return ErrorResponse(req, Status::InvalidArgument(std::string(rules.id_param) + ": required"), ctx.version);
@@ -311,14 +324,18 @@ Response HandleDocuments(RequestContext& ctx, Services& services, const Resource
     return Respond(ctx, services.documents->Update(d.scope, *d.id, [&](const auto& current) -> Result<std::optional<store::Document>> {
       LRS_RETURN_IF_ERROR(rule.MayReplace(current));
       LRS_RETURN_IF_ERROR(CheckPreconditions(req, current, rule_for_put));
-      return std::optional<store::Document>(incoming);
+      store::Document next = incoming;
+      next.writer = rule.WriterAfter(current);
+      return std::optional<store::Document>(std::move(next));
     }));
   }
   if (method == bhttp::verb::post) {
     return Respond(ctx, services.documents->Update(d.scope, *d.id, [&](const auto& current) -> Result<std::optional<store::Document>> {
       LRS_RETURN_IF_ERROR(rule.MayReplace(current));
       LRS_RETURN_IF_ERROR(CheckPreconditions(req, current, PutRule::kNone));
-      return Merge(current, incoming);
+      store::Document next = incoming;
+      next.writer = rule.WriterAfter(current);
+      return Merge(current, std::move(next));
     }));
   }
   return ErrorResponse(req, Status::InvalidArgument("method not allowed on this resource"), ctx.version);

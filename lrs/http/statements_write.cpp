@@ -22,6 +22,17 @@ Status OnlyParams(const QueryParams& params, std::initializer_list<std::string_v
   return Status::Ok();
 }
 
+// The partition a statement lands in: its actor's identity. A Group never
+// lands in an identity's partition (an identified Group has its own, an
+// anonymous one the shared ""), so no learner owns group statements
+// (docs/CONSENT.md, "Group actors").
+std::string PartitionOf(const json::value& actor) {
+  std::string key = xapi::IfiKey(actor).value_or("");
+  const json::value* type = actor.is_object() ? actor.get_object().if_contains("objectType") : nullptr;
+  bool group = type && type->is_string() && type->get_string() == "Group";
+  return group && !key.empty() ? "group>" + key : key;
+}
+
 // Prepares and stores the statements; returns their ids in order.
 Result<store::InsertOutcome> Store(RequestContext& ctx, Services& services, StatementBody body) {
   const json::value& authority = ctx.view->authority();
@@ -31,13 +42,14 @@ Result<store::InsertOutcome> Store(RequestContext& ctx, Services& services, Stat
   for (size_t i = 0; i < body.statements.size(); ++i) {
     auto& s = body.statements[i];
     store::NewStatement n;
-    n.partition = xapi::IfiKey(s.at("actor")).value_or("");
+    n.partition = PartitionOf(s.at("actor"));
     // A learner's credential writes the learner's own record only.
     if (learner && !ctx.view->IsOwnIdentity(n.partition)) {
       return Status::Forbidden("statements[" + std::to_string(i) +
                                "].actor: a learner may only write statements whose actor is one of their identities");
     }
     n.id = xapi::PrepareStatement(s, ctx.version, authority);
+    n.may_void_any = ctx.view->kind() == consent::PrincipalKind::kOperator;
     n.statement = std::move(s);
     batch.push_back(std::move(n));
   }

@@ -5,6 +5,7 @@
 // lists rather than by the store.
 #include <rocksdb/iterator.h>
 
+#include <algorithm>
 #include <functional>
 
 #include "lrs/base/json.h"
@@ -62,10 +63,12 @@ class SeqCursor {
 // the first at or beyond `from`, with its stored body.
 class MatchStream {
  public:
+  // `own_terms`, when not empty, must all be among a statement's own terms.
   MatchStream(Database* db, const std::vector<std::string>& prefixes, uint64_t min_seq,
               uint64_t max_seq, bool ascending,
-              std::function<bool(const boost::json::object&)> admit)
-      : db_(db), min_seq_(min_seq), max_seq_(max_seq), ascending_(ascending), admit_(std::move(admit)) {
+              std::function<bool(const boost::json::object&)> admit, std::vector<std::string> own_terms)
+      : db_(db), min_seq_(min_seq), max_seq_(max_seq), ascending_(ascending), admit_(std::move(admit)),
+        own_terms_(std::move(own_terms)) {
     for (const auto& p : prefixes) {
       cursors_.push_back(std::make_unique<SeqCursor>(db, p, min_seq, max_seq, ascending));
     }
@@ -121,15 +124,24 @@ class MatchStream {
   }
 
   bool Admits(const std::string& json) const {
-    if (!admit_) return true;
+    if (!admit_ && own_terms_.empty()) return true;
     auto v = ParseJson(json, "stored statement");
-    return v.ok() && v->is_object() && admit_(v->get_object());
+    if (!v.ok() || !v->is_object()) return false;
+    if (!own_terms_.empty()) {
+      std::vector<std::string> own;
+      for (const auto& t : xapi::ExtractTerms(*v)) own.push_back(keys::TermId(t));
+      for (const auto& t : own_terms_) {
+        if (std::find(own.begin(), own.end(), t) == own.end()) return false;
+      }
+    }
+    return !admit_ || admit_(v->get_object());
   }
 
   Database* db_;
   uint64_t min_seq_, max_seq_;
   bool ascending_;
   std::function<bool(const boost::json::object&)> admit_;
+  std::vector<std::string> own_terms_;
   std::vector<std::unique_ptr<SeqCursor>> cursors_;
 };
 
@@ -180,8 +192,10 @@ Result<QueryPage> RocksStatementStore::Query(const StatementQuery& q) {
   std::vector<std::string> term_ids;
   for (const auto& t : q.terms) term_ids.push_back(keys::TermId(t));
   std::vector<std::unique_ptr<MatchStream>> streams;
-  auto add_stream = [&](std::vector<std::string> prefixes, const std::function<bool(const boost::json::object&)>& admit) {
-    streams.push_back(std::make_unique<MatchStream>(db_, prefixes, q.min_seq, max_seq, q.ascending, admit));
+  auto add_stream = [&](std::vector<std::string> prefixes, const std::function<bool(const boost::json::object&)>& admit,
+                        bool own_terms_only) {
+    streams.push_back(std::make_unique<MatchStream>(db_, prefixes, q.min_seq, max_seq, q.ascending, admit,
+                                                    own_terms_only ? term_ids : std::vector<std::string>()));
   };
   if (!q.scopes) {
     // The whole store: global indexes, where a StatementRef carries its
@@ -189,13 +203,13 @@ Result<QueryPage> RocksStatementStore::Query(const StatementQuery& q) {
     std::vector<std::string> prefixes;
     for (const auto& t : term_ids) prefixes.push_back(keys::TermIndexPrefix(t));
     if (prefixes.empty()) prefixes.emplace_back(1, 'O');
-    add_stream(std::move(prefixes), nullptr);
+    add_stream(std::move(prefixes), nullptr, false);
   } else {
     for (const auto& scope : *q.scopes) {
       std::vector<std::string> prefixes;
       for (const auto& t : term_ids) prefixes.push_back(keys::ScopedTermPrefix(scope.scope, t));
       if (prefixes.empty()) prefixes.push_back(keys::ScopedOrderPrefix(scope.scope));
-      add_stream(std::move(prefixes), scope.admit);
+      add_stream(std::move(prefixes), scope.admit, scope.own_terms_only);
     }
     scopes_read_.fetch_add(q.scopes->size(), std::memory_order_relaxed);
   }

@@ -32,6 +32,27 @@ std::string MissingTerms(std::string_view have, std::string_view candidates) {
   return missing;
 }
 
+// A 'V' marker: who voided the statement, and enough to decide whether that
+// voider may: voider uuid(16) part(8) any(1) authority IFI key.
+std::string VoidMarker(const Uuid& voider, uint64_t part, bool any, std::string_view authority) {
+  std::string v = UuidBytes(voider);
+  PutBigEndian64(&v, part);
+  v.push_back(any ? 1 : 0);
+  v.append(authority);
+  return v;
+}
+
+bool MayVoid(std::string_view marker, uint64_t target_part, std::string_view target_authority) {
+  if (marker.size() < 25) return true;  // a marker from before this rule: it stood
+  return marker[24] != 0 || GetBigEndian64(marker.substr(16)) == target_part ||
+         marker.substr(25) == target_authority;
+}
+
+std::string AuthorityKeyOf(const json::object& statement) {
+  auto it = statement.find("authority");
+  return it == statement.end() ? "" : xapi::IfiKey(it->value()).value_or("");
+}
+
 // Replays one batch into another (RocksDB has no public batch append).
 class AppendTo : public rocksdb::WriteBatch::Handler {
  public:
@@ -102,10 +123,18 @@ Result<bool> StatementStager::IsVoided(const std::string& raw_id, const Pending&
   return v->has_value();
 }
 
+Result<std::optional<std::string>> StatementStager::MarkerOf(const std::string& raw_id, const Pending& p) {
+  if (auto it = p.markers.find(raw_id); it != p.markers.end()) return std::optional<std::string>(it->second);
+  if (auto it = markers_.find(raw_id); it != markers_.end()) return std::optional<std::string>(it->second);
+  Uuid id;
+  std::copy(raw_id.begin(), raw_id.end(), id.begin());
+  return db_->Get(keys::Voided(id));
+}
+
 // Voiding removes the target from every query index; the statement itself
 // stays, reachable by voidedStatementId. A target not stored yet is marked,
-// so it arrives already voided.
-Status StatementStager::ApplyVoid(const Uuid& target, const Uuid& voider, Pending& p) {
+// so it arrives already voided (if the marker's voider may void it).
+Status StatementStager::ApplyVoid(const Uuid& target, const std::string& marker, Pending& p) {
   std::string raw = UuidBytes(target);
   auto voided = IsVoided(raw, p);
   if (!voided.ok()) return voided.status();
@@ -117,15 +146,18 @@ Status StatementStager::ApplyVoid(const Uuid& target, const Uuid& voider, Pendin
     // A voiding statement cannot be voided; the new statement is kept as a
     // plain reference (validation already rejected it where the spec says so).
     if (k.voiding) return Status::Ok();
-    p.batch.Delete(keys::StoredOrder(k.seq));
-    ForEachTerm(k.terms, [&](std::string_view t) { p.batch.Delete(keys::TermIndex(t, k.seq)); });
     auto stored = ParseJson(k.json, "stored statement");
     if (!stored.ok() || !stored->is_object()) return Status::Internal("stored statement is not a JSON object");
+    // Nor may anyone void what is neither in their partition nor theirs.
+    if (!MayVoid(marker, k.part, AuthorityKeyOf(stored->get_object()))) return Status::Ok();
+    p.batch.Delete(keys::StoredOrder(k.seq));
+    ForEachTerm(k.terms, [&](std::string_view t) { p.batch.Delete(keys::TermIndex(t, k.seq)); });
     LRS_RETURN_IF_ERROR(IndexScoped(partitions_, stored->get_object(), k.part, k.seq, target, k.part_terms,
                                     /*put=*/false, &p.batch));
   }
-  p.batch.Put(keys::Voided(target), UuidBytes(voider));
+  p.batch.Put(keys::Voided(target), marker);
   p.voided[raw] = true;
+  p.markers[raw] = marker;
   return Status::Ok();
 }
 
@@ -242,7 +274,11 @@ Status StatementStager::StageOne(NewStatement& s, Pending& p, InsertOutcome& out
   if (!existing.ok()) return existing.status();
   if (existing->has_value()) {
     auto stored = ParseJson((*existing)->json, "stored statement");
-    if (!stored.ok() || !xapi::SameStatement(json::value(s.statement), *stored)) {
+    // Only its own writer may re-send a statement: comparing anyone else's
+    // content with the stored one would tell them what it says.
+    if (!stored.ok() || !stored->is_object() ||
+        AuthorityKeyOf(stored->get_object()) != AuthorityKeyOf(s.statement) ||
+        !xapi::SameStatement(json::value(s.statement), *stored)) {
       return Status::Conflict("statement " + id_text +
                               " already exists with different content; statements are immutable");
     }
@@ -262,7 +298,10 @@ Status StatementStager::StageOne(NewStatement& s, Pending& p, InsertOutcome& out
 
   bool voiding = IsVoidingStatement(s.statement);
   auto target = StatementRefTarget(s.statement);
-  if (voiding) LRS_RETURN_IF_ERROR(ApplyVoid(*target, s.id, p));
+  if (voiding) {
+    std::string marker = VoidMarker(s.id, *part, s.may_void_any, AuthorityKeyOf(s.statement));
+    LRS_RETURN_IF_ERROR(ApplyVoid(*target, marker, p));
+  }
 
   // Terms: its own, plus those of a referenced statement (a statement that
   // targets another matches the filters its target matches).
@@ -290,6 +329,18 @@ Status StatementStager::StageOne(NewStatement& s, Pending& p, InsertOutcome& out
   // this statement can be voided at all (voiding statements cannot).
   auto voided = IsVoided(raw_id, p);
   if (!voided.ok()) return voided.status();
+  if (*voided && !voiding) {
+    // The marker was left before this statement arrived: it stands only if
+    // its voider may void this statement.
+    auto marker = MarkerOf(raw_id, p);
+    if (!marker.ok()) return marker.status();
+    if (*marker && !MayVoid(**marker, *part, AuthorityKeyOf(s.statement))) {
+      p.batch.Delete(keys::Voided(s.id));
+      p.voided[raw_id] = false;
+      p.markers.erase(raw_id);
+      *voided = false;
+    }
+  }
   if (!*voided || voiding) {
     std::string where = keys::PartAndId(*part, s.id);
     p.batch.Put(keys::StoredOrder(seq), where);
@@ -323,6 +374,10 @@ Result<InsertOutcome> StatementStager::StageRequest(
   LRS_RETURN_IF_ERROR(FromRocks(p.batch.Iterate(&append)));
   for (auto& [k, v] : p.known) known_[k] = std::move(v);
   for (auto& [k, v] : p.voided) voided_[k] = v;
+  for (auto& [k, v] : p.voided) {
+    if (!v) markers_.erase(k);
+  }
+  for (auto& [k, v] : p.markers) markers_[k] = std::move(v);
   for (auto& [k, v] : p.activities) activities_[k] = std::move(v);
   refs_.insert(p.refs.begin(), p.refs.end());
   *last_seq_ = p.last_seq;

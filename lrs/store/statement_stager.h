@@ -47,6 +47,7 @@ class StatementStager {
     rocksdb::WriteBatch batch;
     std::map<std::string, Known> known;          // by raw uuid bytes
     std::map<std::string, bool> voided;          // raw uuid -> voided now
+    std::map<std::string, std::string> markers;  // raw uuid -> 'V' value written
     std::map<std::string, std::string> activities;  // activity id -> merged JSON
     std::multimap<std::string, std::string> refs;   // raw target uuid -> raw referrer uuid
     std::multimap<std::string, uint64_t> attachment_parts;  // sha2 hex -> partitions using it
@@ -57,7 +58,9 @@ class StatementStager {
   static void NoteAttachments(const boost::json::object& statement, uint64_t part, Pending& p);
   Result<std::optional<Known>> Lookup(const std::string& raw_id, const Pending& p);
   Result<bool> IsVoided(const std::string& raw_id, const Pending& p);
-  Status ApplyVoid(const Uuid& target, const Uuid& voider, Pending& p);
+  // `marker` says who voids (VoidMarker in the .cpp).
+  Status ApplyVoid(const Uuid& target, const std::string& marker, Pending& p);
+  Result<std::optional<std::string>> MarkerOf(const std::string& raw_id, const Pending& p);
   // Gives statements that already reference `target` its filter terms
   // (they arrived before it), and so on down chains of references.
   // `part_terms` go to referrers in `target_part` only.
@@ -75,6 +78,7 @@ class StatementStager {
   rocksdb::WriteBatch group_;
   std::map<std::string, Known> known_;
   std::map<std::string, bool> voided_;
+  std::map<std::string, std::string> markers_;
   std::map<std::string, std::string> activities_;
   std::multimap<std::string, std::string> refs_;
 };

@@ -38,6 +38,11 @@ struct NewStatement {
   Uuid id;
   boost::json::object statement;
   std::string partition;  // the actor's partition key (IfiKey) or "" for none
+  // A voiding statement voids its target only when written into the
+  // target's partition, by the target's authority, or with this set (the
+  // operator); otherwise it is kept as a plain reference. So no writer can
+  // hide another's statements from their owner.
+  bool may_void_any = false;
 };
 
 struct AttachmentContent {
@@ -67,6 +72,11 @@ struct StoredStatement {
 struct ScopeFilter {
   uint64_t scope = 0;
   std::function<bool(const boost::json::object& statement)> admit;  // empty: all
+  // The query's terms must be the statement's own (no StatementRef
+  // inheritance at all): for scopes whose `admit` judges a statement by its
+  // own properties (a grant), so a filter cannot probe what a referenced
+  // statement that `admit` would refuse contains.
+  bool own_terms_only = false;
 };
 
 // One page request. Terms are ANDed. Sequence bounds are [min_seq, max_seq].

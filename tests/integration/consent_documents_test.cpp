@@ -230,12 +230,32 @@ TEST_F(ConsentDocuments, WritingOverADocumentOneCannotReadIs403) {
   EXPECT_EQ(GetAs(lrs_, lms_.cred, own).status, 404);
   EXPECT_EQ(GetAs(lrs_, AdminCred(), own).status, 200);
 
-  // The owner may overwrite the LMS's document; the LMS, no longer its last
-  // writer, then cannot read or overwrite it.
+  // The owner may overwrite the LMS's document; it stays the LMS's (its
+  // creator), so the LMS still reads and writes it.
   ASSERT_EQ(Put(ada_.cred, d.Target(d.id), R"({"page":8})").status, 204);
-  EXPECT_EQ(GetAs(lrs_, lms_.cred, d.Target(d.id)).status, 404);
-  EXPECT_EQ(Put(lms_.cred, d.Target(d.id), R"({"page":9})").status, 403);
-  EXPECT_EQ(GetAs(lrs_, ada_.cred, d.Target(d.id)).body, R"({"page":8})");
+  HttpResponse after = GetAs(lrs_, lms_.cred, d.Target(d.id));
+  EXPECT_EQ(after.status, 200);
+  EXPECT_EQ(after.body, R"({"page":8})");
+  EXPECT_EQ(Put(lms_.cred, d.Target(d.id), R"({"page":9})").status, 204);
+  EXPECT_EQ(GetAs(lrs_, ada_.cred, d.Target(d.id)).body, R"({"page":9})");
+}
+
+// A grant with "documents" reads; it never writes, and what it read is not
+// the grantee's after the grant goes.
+TEST_F(ConsentDocuments, DocumentGrantIsReadOnly) {
+  std::string grant = MakeGrant(lrs_, ada_, json::object{{"organisation", analytics_.id},
+                                                         {"actions", json::array{"documents"}}});
+  const std::string target = bookmark_.Target(bookmark_.id);
+  ASSERT_EQ(GetAs(lrs_, analytics_.cred, target).status, 200);
+  EXPECT_EQ(Put(analytics_.cred, target, R"({"x":1})").status, 403);
+  EXPECT_EQ(PostJsonAs(lrs_, analytics_.cred, target, json::object{{"x", 1}}).status, 403);
+  EXPECT_EQ(DeleteAs(lrs_, analytics_.cred, target).status, 403);
+  // The LMS still owns and reads it, unchanged.
+  HttpResponse lms = GetAs(lrs_, lms_.cred, target);
+  EXPECT_EQ(lms.status, 200);
+  EXPECT_EQ(lms.body, bookmark_.body);
+  RevokeGrant(lrs_, ada_, grant);
+  EXPECT_EQ(GetAs(lrs_, analytics_.cred, target).status, 404);
 }
 
 TEST_F(ConsentDocuments, DocumentReadsByOthersAreAudited) {

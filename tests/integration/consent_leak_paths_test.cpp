@@ -208,6 +208,63 @@ TEST_F(ConsentLeakPaths, StatementRefDoesNotRevealItsTargetThroughFilters) {
   EXPECT_EQ(GetAs(lrs_, w_.ada.cred, "/xapi/statements?statementId=" + w_.id.at("b1")).status, 404);
 }
 
+// A StatementRef to a statement of the same partition that the reader's
+// grant does not cover must not match through that target either: else a
+// grant for "commented" statements reveals, filter by filter, the verb,
+// activity and registration of the statement commented on. (docs/CONSENT.md
+// says a StatementRef matches its target's properties when the target is in
+// the same partition; that must still be only a target the reader sees, or
+// the read rule's "indistinguishable from nothing" does not hold.)
+TEST_F(ConsentLeakPaths, SamePartitionStatementRefDoesNotRevealAnUncoveredTarget) {
+  const char* failed = "http://adlnet.gov/expapi/verbs/failed";
+  const char* secret = "https://example.org/course/secret";
+  json::object f = MakeStatement(w_.ada_mbox, failed, ActivityObject(secret), "2025-04-01T00:00:00Z", kR2);
+  json::object c = MakeStatement(w_.ada_mbox, kCommented, StatementRefObject(std::string(f["id"].as_string())),
+                                 "2025-04-02T00:00:00Z");
+  const std::string fid = PostAs(lrs_, w_.lms.cred, f), cid = PostAs(lrs_, w_.lms.cred, c);
+  ASSERT_FALSE(fid.empty() || cid.empty());
+  const std::vector<std::string> probes = {"verb=" + Enc(failed), "activity=" + Enc(secret),
+                                           "registration=" + std::string(kR2)};
+  // The operator finds the comment through what it comments on (xAPI).
+  for (const auto& q : probes) {
+    IdSet op = QueryIds(lrs_, AdminCred(), "/xapi/statements?" + q);
+    EXPECT_EQ(op.count(fid) + op.count(cid), 2u) << "operator " << q;
+  }
+  std::string grant = MakeGrant(lrs_, w_.ada, json::object{{"organisation", w_.analytics.id},
+                                                           {"verbs", json::array{kCommented}}});
+  // Analytics sees the two comments (a6, c), not f.
+  EXPECT_EQ(QueryIds(lrs_, w_.analytics.cred, "/xapi/statements"), (IdSet{w_.id.at("a6"), cid}));
+  EXPECT_EQ(GetAs(lrs_, w_.analytics.cred, "/xapi/statements?statementId=" + fid).status, 404);
+  for (const auto& q : probes) {
+    IdSet got = QueryIds(lrs_, w_.analytics.cred, "/xapi/statements?" + q);
+    EXPECT_EQ(got, IdSet{}) << "Analytics learns f's " << q.substr(0, q.find('='))
+                            << " through the comment (c=" << cid << ")";
+  }
+  RevokeGrant(lrs_, w_.ada, grant);
+  // The same with the world's voiding statement: v1 (verb voided) covered,
+  // its target a5 (experienced, other/x) not.
+  for (const auto& body : {json::object{{"verbs", json::array{kVoided}}},
+                           json::object{{"since", "2025-11-01T12:00:00Z"}}}) {
+    json::object g = body;
+    g["organisation"] = w_.analytics.id;
+    grant = MakeGrant(lrs_, w_.ada, g);
+    IdSet sees = QueryIds(lrs_, w_.analytics.cred, "/xapi/statements");
+    EXPECT_EQ(sees.count(w_.id.at("v1")), 1u) << json::serialize(body);
+    EXPECT_EQ(sees.count(w_.id.at("a5")), 0u);
+    for (const auto& q : {"verb=" + Enc(kExperienced), "activity=" + Enc(kOtherX)}) {
+      IdSet got = QueryIds(lrs_, w_.analytics.cred, "/xapi/statements?" + q);
+      EXPECT_EQ(got.count(w_.id.at("v1")), 0u)
+          << "Analytics (" << json::serialize(body) << ") learns a5's " << q.substr(0, q.find('='))
+          << " through v1: " << w_.Names(got);
+    }
+    RevokeGrant(lrs_, w_.ada, grant);
+  }
+  // The owner, who sees f, may find the comment through it (xAPI).
+  IdSet own = QueryIds(lrs_, w_.ada.cred, "/xapi/statements?verb=" + Enc(failed));
+  EXPECT_EQ(own.count(fid), 1u);
+  EXPECT_EQ(own.size(), own.count(fid) + own.count(cid)) << w_.Names(own);
+}
+
 // Attachment content is returned only with a statement that carries it and
 // that the reader may see: knowing (or guessing) its sha2 is not enough.
 TEST_F(ConsentLeakPaths, AttachmentContentIsNotReachableByItsHash) {
