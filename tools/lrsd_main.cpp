@@ -197,7 +197,8 @@ int main(int argc, char** argv) {
   lrs::store::GrantStore grants(db->get());
   lrs::store::AuditStore audit(db->get());
   lrs::consent::ReadRule read_rule(&accounts, &grants, (*statements)->partitions(), settings.authority_home_page);
-  lrs::consent::Erasure erasure({&accounts, &grants, &audit, &credentials, &documents, statements->get()});
+  lrs::consent::Erasure erasure(
+      {&accounts, &grants, &audit, &credentials, &documents, statements->get(), (*statements)->partitions()});
   if (!SetUpAdmin(credentials)) return 1;
   // An erasure a crash interrupted is finished before anything is served.
   if (lrs::Status s = erasure.ResumePending(); !s.ok()) {

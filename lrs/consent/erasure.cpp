@@ -18,8 +18,9 @@ Status Erasure::ResumePending() {
   return Status::Ok();
 }
 
-// Grants go first, so no organisation reads while the rest is erased; every
-// step is idempotent, so a crash anywhere is finished by ResumePending.
+// BeginErasure already cut the learner off from every read; grants go
+// first, and again last for one made by a request that raced the start.
+// Every step is idempotent, so a crash anywhere is finished by ResumePending.
 Result<ErasureCounts> Erasure::Finish(const store::Learner& learner, const Requester& by) {
   LRS_RETURN_IF_ERROR(s_.grants->EraseLearner(learner.id));
   std::vector<uint64_t> parts;
@@ -34,6 +35,8 @@ Result<ErasureCounts> Erasure::Finish(const store::Learner& learner, const Reque
     counts.documents += *documents;
   }
   if (!learner.credential_key.empty()) LRS_RETURN_IF_ERROR(s_.credentials->Delete(learner.credential_key));
+  for (const auto& identity : learner.identities) LRS_RETURN_IF_ERROR(s_.partitions->Forget(identity.ifi_key));
+  LRS_RETURN_IF_ERROR(s_.grants->EraseLearner(learner.id));
   store::AuditEntry erased;
   erased.time = NowMicros();
   erased.organisation = by.who;

@@ -17,6 +17,7 @@
 #include "lrs/store/credential_store.h"
 #include "lrs/store/document_store.h"
 #include "lrs/store/grant_store.h"
+#include "lrs/store/partition_directory.h"
 #include "lrs/store/statement_store.h"
 
 namespace lrs::consent {
@@ -35,6 +36,7 @@ class Erasure {
     store::CredentialStore* credentials;
     store::DocumentStore* documents;
     store::StatementStore* statements;
+    store::PartitionDirectory* partitions;
   };
   explicit Erasure(Stores stores) : s_(stores) {}
 

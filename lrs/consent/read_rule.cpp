@@ -121,7 +121,8 @@ Result<std::optional<std::string>> View::AuditedOwner(uint64_t part) const {
   return OwnerOf(part);
 }
 
-Result<std::shared_ptr<const View>> ReadRule::ViewFor(const store::Credential& c, Micros now) const {
+Result<std::shared_ptr<const View>> ReadRule::ViewFor(const store::Credential& c, Micros now,
+                                                      bool reads) const {
   auto view = std::make_shared<View>();
   view->now_ = now;
   view->accounts_ = accounts_;
@@ -147,7 +148,7 @@ Result<std::shared_ptr<const View>> ReadRule::ViewFor(const store::Credential& c
     view->writer_ = "o:" + c.organisation;
     view->read_mine_ = HasAny(c, {"all", "all/read", "statements/read", "statements/read/mine"});
     view->read_granted_ = HasAny(c, {"all", "all/read", "statements/read"});
-    LRS_RETURN_IF_ERROR(LoadGrants(*view));
+    if (reads) LRS_RETURN_IF_ERROR(LoadGrants(*view));
   } else {
     view->kind_ = PrincipalKind::kOperator;
     view->read_all_ = HasAny(c, {"all", "all/read", "statements/read"});

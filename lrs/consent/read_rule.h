@@ -104,8 +104,12 @@ class ReadRule {
       : accounts_(accounts), grants_(grants), partitions_(partitions),
         authority_home_page_(std::move(authority_home_page)) {}
 
-  // The view of `credential` at `now`.
-  Result<std::shared_ptr<const View>> ViewFor(const store::Credential& credential, Micros now) const;
+  // The view of `credential` at `now`. An organisation's grants are read
+  // only with `reads` (a request that may return learner data), so writes
+  // cost nothing however many learners granted it; a view without them
+  // sees only what rules 1-3 give.
+  Result<std::shared_ptr<const View>> ViewFor(const store::Credential& credential, Micros now,
+                                              bool reads = true) const;
 
  private:
   Status LoadGrants(View& view) const;

@@ -93,7 +93,8 @@ Response Router::Handle(Request& req, std::string* credential_key) {
           if (!who.ok()) return ErrorResponse(req, who.status(), version);
           *credential_key = who->key;
           ctx.credential = std::move(*who);
-          auto view = services_.read_rule->ViewFor(ctx.credential, NowMicros());
+          bool reads = req.method() == bhttp::verb::get || req.method() == bhttp::verb::head;
+          auto view = services_.read_rule->ViewFor(ctx.credential, NowMicros(), reads);
           if (!view.ok()) return ErrorResponse(req, view.status(), version);
           ctx.view = std::move(*view);
           if (IsConsentPath(ctx.path)) return DispatchConsent(ctx);

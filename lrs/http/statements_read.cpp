@@ -56,9 +56,10 @@ std::vector<xapi::Attachment> AttachmentsOf(const std::vector<Returned>& stateme
     if (it == v->get_object().end() || !it->value().is_array()) continue;
     for (const auto& a : it->value().get_array()) {
       std::string sha2(a.at("sha2").as_string());
-      if (!seen.insert(sha2).second) continue;
+      if (seen.contains(sha2)) continue;
       auto content = store.GetAttachment(r.part, sha2);
       if (!content.ok()) continue;  // fileUrl-only attachments have no content here
+      seen.insert(sha2);
       out.push_back({std::string(a.at("contentType").as_string()), sha2, std::move(*content)});
     }
   }

@@ -131,6 +131,10 @@ Result<std::optional<uint64_t>> DocumentStore::PartitionOf(const DocumentScope& 
 }
 
 Result<uint64_t> DocumentStore::ErasePartition(uint64_t part) {
+  // Every stripe, in index order (Update takes one, so no deadlock): a merge
+  // that read a document before the erasure must not write it back after.
+  std::vector<std::unique_lock<std::mutex>> locks;
+  for (auto& m : stripes_) locks.emplace_back(m);
   std::string prefix(1, 'D');
   PutBigEndian64(&prefix, part);
   std::string end(1, 'D');

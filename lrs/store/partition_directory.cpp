@@ -35,4 +35,11 @@ Result<uint64_t> PartitionDirectory::FindOrCreate(std::string_view name) {
   return id;
 }
 
+Status PartitionDirectory::Forget(std::string_view name) {
+  std::lock_guard<std::mutex> lock(create_mu_);
+  rocksdb::WriteBatch batch;
+  batch.Delete(keys::Partition(name));
+  return db_->WriteDurable(&batch);
+}
+
 }  // namespace lrs::store

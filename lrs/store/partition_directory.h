@@ -26,6 +26,10 @@ class PartitionDirectory {
   Result<std::optional<uint64_t>> Find(std::string_view name);
   // The partition's number, allocating one if needed.
   Result<uint64_t> FindOrCreate(std::string_view name);
+  // Drops the name (an erased learner's identity: the name is personal
+  // data). The number is never reused; the name gets a new one if it comes
+  // back.
+  Status Forget(std::string_view name);
 
  private:
   Database* db_;

@@ -17,11 +17,40 @@ struct RocksStatementStore::Writer {
   std::condition_variable cv;
 };
 
+namespace {
+
+// The key layout's version (docs/STORAGE.md). Version 2 added partition
+// owners, scoped indexes and per-partition attachments; a directory written
+// before it has statements but no marker, and is refused rather than served
+// with data the read rule cannot see.
+constexpr std::string_view kFormat = "2";
+
+Status CheckFormat(Database* db, bool has_statements) {
+  auto format = db->Get(keys::Meta("format"));
+  if (!format.ok()) return format.status();
+  if (format->has_value()) {
+    if (**format == kFormat) return Status::Ok();
+    return Status::InvalidArgument("data directory: key layout version " + **format + ", this lrsd reads " +
+                                   std::string(kFormat));
+  }
+  if (has_statements) {
+    return Status::InvalidArgument(
+        "data directory: written by a development build before key layout version 2; start with an empty "
+        "directory");
+  }
+  rocksdb::WriteBatch batch;
+  batch.Put(keys::Meta("format"), kFormat);
+  return db->WriteDurable(&batch);
+}
+
+}  // namespace
+
 Result<std::unique_ptr<RocksStatementStore>> RocksStatementStore::Open(Database* db) {
   std::unique_ptr<RocksStatementStore> store(new RocksStatementStore(db));
   auto last = db->Get(keys::Meta("last_seq"));
   if (!last.ok()) return last.status();
   if (last->has_value()) store->last_seq_ = GetBigEndian64(**last);
+  LRS_RETURN_IF_ERROR(CheckFormat(db, last->has_value()));
   store->committed_seq_ = store->last_seq_;
   return store;
 }

@@ -56,7 +56,9 @@ class RocksStatementStore : public StatementStore {
   // Erasure of one partition, run alone at the front of the writer queue
   // (statement_eraser.cpp).
   Result<uint64_t> ErasePartition(uint64_t part);
-  Status Reterm(const Uuid& referrer, const std::string& inherited, rocksdb::WriteBatch* batch, int depth);
+  Status Unreference(const Uuid& target, uint64_t erasing, rocksdb::WriteBatch* batch);
+  Status Reterm(const Uuid& referrer, const std::string& inherited, uint64_t erasing, rocksdb::WriteBatch* batch,
+                int depth);
 
 
   Database* db_;

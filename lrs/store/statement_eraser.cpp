@@ -42,7 +42,6 @@ std::string NextPrefix(std::string prefix) {
 Result<uint64_t> RocksStatementStore::ErasePartition(uint64_t part) {
   std::string prefix = keys::Statement(part, 0).substr(0, 9);
   uint64_t erased = 0;
-  std::vector<Uuid> erased_ids;
   rocksdb::WriteBatch batch;
   size_t in_batch = 0;
   auto it = db_->NewIterator(rocksdb::ReadOptions());
@@ -67,11 +66,13 @@ Result<uint64_t> RocksStatementStore::ErasePartition(uint64_t part) {
     batch.Delete(keys::PartitionTerms(*id));
     batch.Delete(keys::Voided(*id));
     if (auto target = StatementRefTarget(statement)) batch.Delete(keys::RefTarget(*target, *id));
+    // Statements elsewhere that reference this one stop matching its terms,
+    // in the same batch, so a crash cannot leave them behind.
+    LRS_RETURN_IF_ERROR(Unreference(*id, part, &batch));
     // The partition's own 'Q' and 'Y' ranges go below, by range; this removes
     // the authority scope's entries.
     LRS_RETURN_IF_ERROR(IndexScoped(&partitions_, statement, part, seq, *id, "", /*put=*/false, &batch));
     ++erased;
-    erased_ids.push_back(*id);
     if (++in_batch == kStatementsPerBatch) {
       LRS_RETURN_IF_ERROR(db_->WriteDurable(&batch));
       batch.Clear();
@@ -85,26 +86,26 @@ Result<uint64_t> RocksStatementStore::ErasePartition(uint64_t part) {
     batch.DeleteRange(p, NextPrefix(p));
   }
   LRS_RETURN_IF_ERROR(db_->WriteDurable(&batch));
-  // Statements elsewhere that referenced an erased one stop matching its terms.
-  for (const Uuid& id : erased_ids) {
-    rocksdb::WriteBatch unref;
-    std::string prefix = keys::RefTargetPrefix(id);
-    auto refs = db_->NewIterator(rocksdb::ReadOptions());
-    for (refs->Seek(prefix); refs->Valid() && refs->key().starts_with(prefix); refs->Next()) {
-      Uuid referrer;
-      std::copy(refs->key().data() + prefix.size(), refs->key().data() + refs->key().size(), referrer.begin());
-      LRS_RETURN_IF_ERROR(Reterm(referrer, "", &unref, 0));
-      unref.Delete(refs->key());
-    }
-    LRS_RETURN_IF_ERROR(FromRocks(refs->status()));
-    if (unref.Count() > 0) LRS_RETURN_IF_ERROR(db_->WriteDurable(&unref));
-  }
   return erased;
+}
+
+// Drops `target`'s reference records and takes its terms back from the
+// statements outside `erasing` that reference it.
+Status RocksStatementStore::Unreference(const Uuid& target, uint64_t erasing, rocksdb::WriteBatch* batch) {
+  std::string prefix = keys::RefTargetPrefix(target);
+  auto refs = db_->NewIterator(rocksdb::ReadOptions());
+  for (refs->Seek(prefix); refs->Valid() && refs->key().starts_with(prefix); refs->Next()) {
+    Uuid referrer;
+    std::copy(refs->key().data() + prefix.size(), refs->key().data() + refs->key().size(), referrer.begin());
+    LRS_RETURN_IF_ERROR(Reterm(referrer, "", erasing, batch, 0));
+    batch->Delete(refs->key());
+  }
+  return FromRocks(refs->status());
 }
 
 // Gives `referrer` its own terms plus `inherited` (its target's, now) in the
 // global index, dropping the rest, and so on down the chain of references.
-Status RocksStatementStore::Reterm(const Uuid& referrer, const std::string& inherited,
+Status RocksStatementStore::Reterm(const Uuid& referrer, const std::string& inherited, uint64_t erasing,
                                    rocksdb::WriteBatch* batch, int depth) {
   constexpr int kMaxDepth = 16;  // as the stager's propagation
   if (depth >= kMaxDepth) return Status::Ok();
@@ -112,6 +113,7 @@ Status RocksStatementStore::Reterm(const Uuid& referrer, const std::string& inhe
   if (!loc.ok()) return loc.status();
   if (!loc->has_value()) return Status::Ok();  // erased itself
   auto where = keys::ParseLocation(**loc);
+  if (where.part == erasing) return Status::Ok();  // goes with its partition
   auto body = db_->Get(keys::Statement(where.part, where.seq));
   if (!body.ok()) return body.status();
   auto old_terms = db_->Get(keys::Terms(referrer));
@@ -135,7 +137,7 @@ Status RocksStatementStore::Reterm(const Uuid& referrer, const std::string& inhe
   for (refs->Seek(prefix); refs->Valid() && refs->key().starts_with(prefix); refs->Next()) {
     Uuid next;
     std::copy(refs->key().data() + prefix.size(), refs->key().data() + refs->key().size(), next.begin());
-    LRS_RETURN_IF_ERROR(Reterm(next, terms, batch, depth + 1));
+    LRS_RETURN_IF_ERROR(Reterm(next, terms, erasing, batch, depth + 1));
   }
   return FromRocks(refs->status());
 }
