@@ -37,7 +37,7 @@ Result<std::string> NameField(const json::object& body, bool required) {
     return std::string();
   }
   if (!name->is_string() || name->get_string().empty() || name->get_string().size() > 200) {
-    return Status::InvalidArgument("name: must be a non-empty string of at most 200 characters");
+    return Status::InvalidArgument("name: must be a non-empty string of at most 200 bytes");
   }
   return std::string(name->get_string());
 }

@@ -107,22 +107,23 @@ Response HandleActivities(RequestContext& ctx, Services& services) {
     if (!stored.status().Is(Status::Code::kNotFound)) return ErrorResponse(ctx.request, stored.status(), ctx.version);
     return JsonResponse(ctx, bhttp::status::ok, json::serialize(activity));
   }
+  // The newest visible statement about it that carries a definition (a
+  // bounded look back: most statements about an activity repeat it).
   store::StatementQuery q;
   q.scopes = std::move(scopes);
   q.terms.push_back({xapi::TermKind::kActivity, id});
-  q.limit = 1;
+  q.limit = 20;
   auto page = services.statements->Query(q);
   if (!page.ok()) return ErrorResponse(ctx.request, page.status(), ctx.version);
-  if (!page->statements.empty()) {
-    const auto& newest = page->statements.front();
-    auto statement = ParseJson(newest.json, "stored statement");
+  for (const auto& candidate : page->statements) {
+    auto statement = ParseJson(candidate.json, "stored statement");
     const json::value* definition = statement.ok() ? DefinitionOf(*statement) : nullptr;
-    if (definition) {
-      activity["definition"] = *definition;
-      if (!AuditOne(ctx, services, "activities", newest.part).ok()) {
-        return ErrorResponse(ctx.request, Status::Internal("the audit log could not be written"), ctx.version);
-      }
+    if (!definition) continue;
+    activity["definition"] = *definition;
+    if (!AuditOne(ctx, services, "activities", candidate.part).ok()) {
+      return ErrorResponse(ctx.request, Status::Internal("the audit log could not be written"), ctx.version);
     }
+    break;
   }
   return JsonResponse(ctx, bhttp::status::ok, json::serialize(activity));
 }

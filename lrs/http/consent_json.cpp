@@ -18,7 +18,10 @@ std::vector<std::string> PathSegments(std::string_view path, std::string_view ro
       continue;
     }
     size_t slash = path.find('/');
-    out.emplace_back(path.substr(0, slash));
+    // Ids are lowercase UUIDs; one given in capitals names the same thing.
+    std::string segment(path.substr(0, slash));
+    if (auto id = ParseUuid(segment)) segment = FormatUuid(*id);
+    out.push_back(std::move(segment));
     path.remove_prefix(slash == std::string_view::npos ? path.size() : slash);
   }
   return out;

@@ -18,7 +18,8 @@
 namespace lrs::http {
 
 // The path below `root` split at '/', e.g. "/admin/learners/L/identities"
-// under "/admin" is {"learners", "L", "identities"}.
+// under "/admin" is {"learners", "L", "identities"}. UUID segments come
+// back in lowercase.
 std::vector<std::string> PathSegments(std::string_view path, std::string_view root);
 
 // The request body as a JSON object; InvalidArgument naming "request body".
