@@ -8,18 +8,12 @@
 namespace lrs_it::consent {
 namespace {
 
-IdSet Minus(IdSet a, const IdSet& b) {
-  for (const auto& x : b) a.erase(x);
-  return a;
-}
 
-class ConsentErasure : public LrsTest {
+class ConsentErasure : public WorldTest {
  protected:
   void SetUp() override {
-    LrsTest::SetUp();
-    if (HasFatalFailure()) return;
-    w_ = BuildWorld(lrs_);
-    ASSERT_FALSE(HasFailure()) << "building the world failed";
+    WorldTest::SetUp();
+    if (HasFatalFailure() || HasFailure()) return;
     // Bob's StatementRef to Ada's a1 (stays, as an id only, after erasure).
     w_.id["refB"] = PostAs(lrs_, w_.lms.cred,
                            MakeStatement(w_.bob_mbox, kExperienced, StatementRefObject(w_.id["a1"]),
@@ -98,7 +92,6 @@ class ConsentErasure : public LrsTest {
     EXPECT_EQ(by_ada.count(w_.id.at("b3")), 1u) << "b3 is Bob's (ada is its object)";
   }
 
-  World w_;
   std::string bookmark_, prefs_, mine_, bobs_;
 };
 

@@ -15,13 +15,11 @@
 namespace lrs_it::consent {
 namespace {
 
-class ConsentLeakHunt : public LrsTest {
+class ConsentLeakHunt : public WorldTest {
  protected:
   void SetUp() override {
-    LrsTest::SetUp();
-    if (HasFatalFailure()) return;
-    w_ = BuildWorld(lrs_);
-    ASSERT_FALSE(HasFailure()) << "building the world failed";
+    WorldTest::SetUp();
+    if (HasFatalFailure() || HasFailure()) return;
     check_.emplace(lrs_, w_);
   }
 
@@ -31,7 +29,6 @@ class ConsentLeakHunt : public LrsTest {
     return {label, visible, a5, person, false};
   }
 
-  World w_;
   std::optional<WorldChecker> check_;
 };
 

@@ -11,21 +11,12 @@
 namespace lrs_it::consent {
 namespace {
 
-IdSet Intersect(const IdSet& a, const IdSet& b) {
-  IdSet out;
-  for (const auto& x : a) {
-    if (b.count(x)) out.insert(x);
-  }
-  return out;
-}
 
-class ConsentLeakPaths : public LrsTest {
+class ConsentLeakPaths : public WorldTest {
  protected:
   void SetUp() override {
-    LrsTest::SetUp();
-    if (HasFatalFailure()) return;
-    w_ = BuildWorld(lrs_);
-    ASSERT_FALSE(HasFailure()) << "building the world failed";
+    WorldTest::SetUp();
+    if (HasFatalFailure() || HasFailure()) return;
   }
 
   // The `more` link of the first page of `target` as `who`.
@@ -80,7 +71,6 @@ class ConsentLeakPaths : public LrsTest {
     }
   }
 
-  World w_;
 };
 
 TEST_F(ConsentLeakPaths, MoreLinksReplayedByAnotherCredential) {

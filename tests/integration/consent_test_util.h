@@ -21,6 +21,7 @@
 
 #include "gtest/gtest.h"
 #include "tests/integration/lrs_process.h"
+#include "tests/integration/multipart_util.h"
 
 namespace lrs_it::consent {
 
@@ -28,6 +29,8 @@ namespace json = boost::json;
 namespace bhttp = boost::beast::http;
 
 using IdSet = std::set<std::string>;
+IdSet Intersect(const IdSet& a, const IdSet& b);
+IdSet Minus(IdSet a, const IdSet& b);
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 // ---------------------------------------------------------------------------
@@ -170,11 +173,6 @@ std::string IsoSeconds(std::chrono::system_clock::time_point t);
 // ---------------------------------------------------------------------------
 // Multipart (RFC 2046), parsed independently of the server.
 
-struct Part {
-  std::map<std::string, std::string> headers;  // lowercase names
-  std::string body;
-};
-std::string BoundaryOf(const std::string& content_type);
-std::vector<Part> ParseMultipart(const std::string& body, const std::string& boundary);
+// Part, BoundaryOf and ParseMultipart: tests/integration/multipart_util.h.
 
 }  // namespace lrs_it::consent

@@ -106,13 +106,6 @@ namespace {
 
 bool Contains(const IdSet& s, const std::string& id) { return s.count(id) > 0; }
 
-IdSet Intersect(const IdSet& a, const IdSet& b) {
-  IdSet out;
-  for (const auto& x : a) {
-    if (b.count(x)) out.insert(x);
-  }
-  return out;
-}
 
 }  // namespace
 

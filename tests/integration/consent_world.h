@@ -87,6 +87,18 @@ struct World {
 // in consent_leak_hunt_test.cpp). ~8 credentials: about 2 s.
 World BuildWorld(const LrsProcess& lrs);
 
+// A test with its own lrsd holding BuildWorld's world.
+class WorldTest : public LrsTest {
+ protected:
+  void SetUp() override {
+    LrsTest::SetUp();
+    if (HasFatalFailure()) return;
+    w_ = BuildWorld(lrs_);
+    ASSERT_FALSE(HasFailure()) << "building the world failed";
+  }
+  World w_;
+};
+
 // What one principal must see. Everything else must be indistinguishable
 // from nothing on every read path.
 struct Expect {
