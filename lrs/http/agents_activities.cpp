@@ -29,7 +29,7 @@ namespace {
 Status AuditOne(const RequestContext& ctx, Services& services, const char* kind, uint64_t part) {
   consent::AuditTrail trail(*ctx.view, kind);
   trail.Count(part);
-  return trail.Commit(services.audit, ctx.credential.key, AuditedMethod(ctx), AuditedRequest(ctx));
+  return CommitAudit(ctx, services, trail);
 }
 
 // The learner owning the agent's partition, when this view may see them whole.
@@ -82,9 +82,7 @@ Response HandleAgents(RequestContext& ctx, Services& services) {
   if (!learner.ok()) return ErrorResponse(ctx.request, learner.status(), ctx.version);
   if (*learner) {
     for (const auto& identity : (*learner)->identities) AddToPerson(person, identity.agent);
-    if (!AuditOne(ctx, services, "agents", part).ok()) {
-      return ErrorResponse(ctx.request, Status::Internal("the audit log could not be written"), ctx.version);
-    }
+    if (Status s = AuditOne(ctx, services, "agents", part); !s.ok()) return ErrorResponse(ctx.request, s, ctx.version);
   } else {
     AddToPerson(person, ParseJson(text, "agent")->get_object());  // AgentParamKey checked it
   }
@@ -120,8 +118,8 @@ Response HandleActivities(RequestContext& ctx, Services& services) {
     const json::value* definition = statement.ok() ? DefinitionOf(*statement) : nullptr;
     if (!definition) continue;
     activity["definition"] = *definition;
-    if (!AuditOne(ctx, services, "activities", candidate.part).ok()) {
-      return ErrorResponse(ctx.request, Status::Internal("the audit log could not be written"), ctx.version);
+    if (Status s = AuditOne(ctx, services, "activities", candidate.part); !s.ok()) {
+      return ErrorResponse(ctx.request, s, ctx.version);
     }
     break;
   }

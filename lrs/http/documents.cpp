@@ -223,7 +223,7 @@ class DocumentRule {
     if (!part_ || returned == 0) return Status::Ok();
     consent::AuditTrail trail(view_, "documents");
     trail.Count(*part_, returned);
-    return trail.Commit(services_.audit, ctx.credential.key, AuditedMethod(ctx), AuditedRequest(ctx));
+    return CommitAudit(ctx, services_, trail);
   }
 
  private:
@@ -238,7 +238,6 @@ const Status& NoSuchDocument() {
   return s;
 }
 
-Status AuditFailed() { return Status::Internal("the audit log could not be written"); }
 
 Response GetOne(RequestContext& ctx, Services& services, const DocumentRequest& d, DocumentRule& rule) {
   auto doc = services.documents->Get(d.scope, *d.id);
@@ -248,7 +247,7 @@ Response GetOne(RequestContext& ctx, Services& services, const DocumentRequest& 
     if (!*sees) doc = NoSuchDocument();
   }
   if (!doc.ok()) return ErrorResponse(ctx.request, doc.status(), ctx.version);
-  if (!rule.Audit(ctx, 1).ok()) return ErrorResponse(ctx.request, AuditFailed(), ctx.version);
+  if (Status s = rule.Audit(ctx, 1); !s.ok()) return ErrorResponse(ctx.request, s, ctx.version);
   Response res = JsonResponse(ctx, bhttp::status::ok, std::move(doc->body));
   res.set(bhttp::field::content_type, doc->content_type);
   res.set(bhttp::field::etag, "\"" + doc->etag + "\"");
@@ -270,7 +269,7 @@ Response GetDocuments(RequestContext& ctx, Services& services, const DocumentReq
     last_modified = std::max(last_modified, doc.updated);
     list.emplace_back(doc.id);
   }
-  if (!rule.Audit(ctx, list.size()).ok()) return ErrorResponse(ctx.request, AuditFailed(), ctx.version);
+  if (Status s = rule.Audit(ctx, list.size()); !s.ok()) return ErrorResponse(ctx.request, s, ctx.version);
   std::string body = json::serialize(list);
   Response res = JsonResponse(ctx, bhttp::status::ok, body);
   res.set(bhttp::field::etag, "\"" + Sha1Hex(body) + "\"");

@@ -3,6 +3,7 @@
 // the offending one in its 400.
 #pragma once
 
+#include "lrs/consent/audit.h"
 #include "lrs/http/message.h"
 #include "lrs/http/router.h"
 
@@ -27,10 +28,11 @@ Response HandleMe(RequestContext& ctx, Services& services);
 // otherwise.
 Result<std::string> AgentParamKey(const std::string& agent_json, bool allow_group);
 
-// The request as an audit entry records it: method and the path with its
-// parameters (also those the alternate syntax carried in its form body).
-std::string AuditedMethod(const RequestContext& ctx);
-std::string AuditedRequest(const RequestContext& ctx);
+// Writes `trail`'s audit entries for this request (method, and the path with
+// its parameters, also those the alternate syntax carried in its form body)
+// before the response leaves. On failure: the Internal status the request
+// must fail with.
+Status CommitAudit(const RequestContext& ctx, Services& services, const consent::AuditTrail& trail);
 
 // Sets X-Experience-API-Consistent-Through to `time` (every GET /statements
 // answer carries it, errors included).

@@ -153,7 +153,7 @@ Response ErrorResponse(const Request& req, const Status& status,
 
 namespace lrs::http {
 
-std::string AuditedMethod(const RequestContext& ctx) { return std::string(ctx.request.method_string()); }
+namespace {
 
 std::string AuditedRequest(const RequestContext& ctx) {
   std::string out = ctx.path;
@@ -164,6 +164,14 @@ std::string AuditedRequest(const RequestContext& ctx) {
     sep = '&';
   }
   return out;
+}
+
+}  // namespace
+
+Status CommitAudit(const RequestContext& ctx, Services& services, const consent::AuditTrail& trail) {
+  Status s = trail.Commit(services.audit, ctx.credential.key, std::string(ctx.request.method_string()),
+                          AuditedRequest(ctx));
+  return s.ok() ? s : Status::Internal("the audit log could not be written");
 }
 
 }  // namespace lrs::http

@@ -73,8 +73,7 @@ Response Finish(RequestContext& ctx, Services& services, std::string json_body,
                 Micros last_modified, Micros through_time) {
   consent::AuditTrail trail(*ctx.view, "statements");
   for (const Returned& r : statements) trail.Count(r.part);
-  Status audited = trail.Commit(services.audit, ctx.credential.key, AuditedMethod(ctx), AuditedRequest(ctx));
-  if (!audited.ok()) return ErrorResponse(ctx.request, Status::Internal("the audit log could not be written"), ctx.version);
+  if (Status s = CommitAudit(ctx, services, trail); !s.ok()) return ErrorResponse(ctx.request, s, ctx.version);
   Response res;
   if (o.attachments) {
     auto attachments = AttachmentsOf(statements, *services.statements);

@@ -40,20 +40,8 @@ class Reader {
     ok_ = false;
     return {};
   }
-  int64_t Int(std::string_view key) {
-    const auto* v = o_.if_contains(key);
-    boost::json::error_code ec;
-    int64_t n = v ? v->to_number<int64_t>(ec) : 0;
-    if (!v || ec) ok_ = false;
-    return n;
-  }
-  uint64_t Uint(std::string_view key) {
-    const auto* v = o_.if_contains(key);
-    boost::json::error_code ec;
-    uint64_t n = v ? v->to_number<uint64_t>(ec) : 0;
-    if (!v || ec) ok_ = false;
-    return n;
-  }
+  int64_t Int(std::string_view key) { return Number<int64_t>(key); }
+  uint64_t Uint(std::string_view key) { return Number<uint64_t>(key); }
   bool Bool(std::string_view key) {
     const auto* v = o_.if_contains(key);
     if (v && v->is_bool()) return v->get_bool();
@@ -85,6 +73,15 @@ class Reader {
   }
 
  private:
+  template <typename T>
+  T Number(std::string_view key) {
+    const auto* v = o_.if_contains(key);
+    boost::json::error_code ec;
+    T n = v ? v->to_number<T>(ec) : T{0};
+    if (!v || ec) ok_ = false;
+    return n;
+  }
+
   const boost::json::object& o_;
   bool ok_ = true;
 };
