@@ -6,7 +6,9 @@
 #include <boost/json.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <set>
 #include <iostream>
 #include <sstream>
 #include <thread>
@@ -14,6 +16,7 @@
 #include "lrs/base/encoding.h"
 #include "lrs/http/router.h"
 #include "lrs/http/server.h"
+#include "lrs/portability/store_key.h"
 #include "lrs/store/credential_store.h"
 #include "lrs/store/database.h"
 #include "lrs/store/document_store.h"
@@ -30,6 +33,10 @@ Options (each also as an environment variable):
   --data DIR           data directory (RocksDB)      LRS_DATA    (default ./data)
   --config FILE        JSON configuration file       LRS_CONFIG
   --threads N          I/O threads (0: one per core) LRS_THREADS (default 0)
+  --trust-store-key KEYID
+                       a store whose bundles may link new identities on
+                       import (its key id, from its /xapi/about); repeatable
+                                                     LRS_TRUSTED_STORE_KEYS (comma-separated)
   --quiet              no access log
   --help               this text
 
@@ -39,7 +46,12 @@ once.
 
 Config file keys: listen, data, threads, worker_threads, block_cache_mb,
 max_body_bytes, max_statements_per_batch, read_timeout_seconds,
-authority_home_page, access_log, default_xapi_version.
+authority_home_page, access_log, default_xapi_version, trusted_store_keys
+(array), max_import_bytes.
+
+The data directory also holds store-key.pem, the key this store signs
+exported bundles with (created on the first start; back it up with the
+data), and spool/, where uploaded bundles wait while they are imported.
 
 LRS_DEFAULT_XAPI_VERSION (or default_xapi_version): the version a response
 names when the request named none (default 1.0.3).
@@ -54,7 +66,15 @@ struct Settings {
   size_t block_cache_mb = 256;
   std::string authority_home_page = "urn:lrs:credential";
   std::string default_version = "1.0.3";
+  std::set<std::string> trusted_store_keys;
 };
+
+void AddKeyList(std::string_view list, std::set<std::string>* out) {
+  std::stringstream ss{std::string(list)};
+  for (std::string k; std::getline(ss, k, ',');) {
+    if (!k.empty()) out->insert(k);
+  }
+}
 
 bool ReadConfigFile(const std::string& path, Settings* s) {
   std::ifstream in(path);
@@ -83,6 +103,10 @@ bool ReadConfigFile(const std::string& path, Settings* s) {
       else if (key == "authority_home_page") s->authority_home_page = value.as_string();
       else if (key == "access_log") s->server.access_log = value.as_bool();
       else if (key == "default_xapi_version") s->default_version = value.as_string();
+      else if (key == "max_import_bytes") s->server.max_spooled_bytes = value.to_number<uint64_t>();
+      else if (key == "trusted_store_keys") {
+        for (const auto& k : value.as_array()) s->trusted_store_keys.insert(std::string(k.as_string()));
+      }
       else {
         std::fprintf(stderr, "lrsd: config file %s: unknown key \"%s\"\n", path.c_str(),
                      std::string(key).c_str());
@@ -107,11 +131,14 @@ int ParseSettings(int argc, char** argv, Settings* s) {
       *out = argv[++i];
       return true;
     };
+    std::string trusted;
     if (arg == "--help" || arg == "-h") {
       std::fputs(kUsage, stdout);
       return 1;
     } else if (arg == "--quiet") {
       quiet = true;
+    } else if (arg == "--trust-store-key" && value(&trusted)) {
+      s->trusted_store_keys.insert(trusted);
     } else if ((arg == "--listen" && value(&listen_flag)) || (arg == "--data" && value(&data_flag)) ||
                (arg == "--config" && value(&s->config)) || (arg == "--threads" && value(&threads_flag))) {
     } else {
@@ -126,6 +153,7 @@ int ParseSettings(int argc, char** argv, Settings* s) {
   if (const char* e = std::getenv("LRS_LISTEN")) s->listen = e;
   if (const char* e = std::getenv("LRS_DATA")) s->data = e;
   if (const char* e = std::getenv("LRS_DEFAULT_XAPI_VERSION")) s->default_version = e;
+  if (const char* e = std::getenv("LRS_TRUSTED_STORE_KEYS")) AddKeyList(e, &s->trusted_store_keys);
   if (!lrs::xapi::ParseVersionHeader(s->default_version)) {
     std::fprintf(stderr, "lrsd: default xAPI version must be 1.0.3 or 2.0.0, got %s\n", s->default_version.c_str());
     return 2;
@@ -200,6 +228,21 @@ int main(int argc, char** argv) {
   lrs::consent::Erasure erasure(
       {&accounts, &grants, &audit, &credentials, &documents, statements->get(), (*statements)->partitions()});
   if (!SetUpAdmin(credentials)) return 1;
+  auto store_key = lrs::portability::StoreKey::LoadOrCreate(settings.data);
+  if (!store_key.ok()) {
+    std::fprintf(stderr, "lrsd: store key: %s\n", store_key.status().message().c_str());
+    return 1;
+  }
+  // Uploads left by a crash are never resumed (the client got no answer and
+  // sends again): the spool starts empty.
+  settings.server.spool_dir = settings.data + "/spool";
+  std::error_code fs_error;
+  std::filesystem::remove_all(settings.server.spool_dir, fs_error);
+  std::filesystem::create_directories(settings.server.spool_dir, fs_error);
+  if (fs_error) {
+    std::fprintf(stderr, "lrsd: cannot create %s: %s\n", settings.server.spool_dir.c_str(), fs_error.message().c_str());
+    return 1;
+  }
   // An erasure a crash interrupted is finished before anything is served.
   if (lrs::Status s = erasure.ResumePending(); !s.ok()) {
     std::fprintf(stderr, "lrsd: finishing an interrupted erasure: %s\n", s.message().c_str());
@@ -215,6 +258,8 @@ int main(int argc, char** argv) {
   services.audit = &audit;
   services.read_rule = &read_rule;
   services.erasure = &erasure;
+  services.store_key = *store_key;
+  services.import_policy.trusted_keys = settings.trusted_store_keys;
   services.limits = settings.limits;
   services.authority_home_page = settings.authority_home_page;
   services.default_version = *lrs::xapi::ParseVersionHeader(settings.default_version);
@@ -224,8 +269,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "lrsd: %s\n", s.message().c_str());
     return 1;
   }
-  std::fprintf(stderr, "lrsd: serving xAPI at http://%s:%u/xapi (data in %s)\n", settings.server.host.c_str(),
-               server.port(), settings.data.c_str());
+  std::fprintf(stderr, "lrsd: serving xAPI at http://%s:%u/xapi (data in %s, store key %s)\n",
+               settings.server.host.c_str(), server.port(), settings.data.c_str(), (*store_key)->KeyId().c_str());
 
   boost::asio::io_context signals_io;
   boost::asio::signal_set signals(signals_io, SIGINT, SIGTERM);

@@ -2,6 +2,17 @@
 
 namespace lrs::consent {
 
+boost::json::object AuditEntryToJson(const store::AuditEntry& e) {
+  return {{"time", FormatTimestampMillis(e.time)},
+          {"organisation", e.organisation},
+          {"credential", e.credential_key},
+          {"method", e.method},
+          {"request", e.request},
+          {"kind", e.kind},
+          {"returned", e.returned}};
+}
+
+
 Status AuditTrail::Commit(store::AuditStore* audit, const std::string& credential_key, std::string method,
                           std::string request) const {
   std::map<std::string, uint64_t> by_learner;

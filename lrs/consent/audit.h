@@ -17,6 +17,9 @@
 
 namespace lrs::consent {
 
+// An entry as the learner sees it (GET /me/audit, bundles).
+boost::json::object AuditEntryToJson(const store::AuditEntry& entry);
+
 class AuditTrail {
  public:
   AuditTrail(const View& view, std::string kind) : view_(view), kind_(std::move(kind)) {}

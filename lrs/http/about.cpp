@@ -6,7 +6,7 @@
 
 namespace lrs::http {
 
-Response HandleAbout(const Request& req, std::optional<xapi::Version> version) {
+Response HandleAbout(const Request& req, std::optional<xapi::Version> version, const Services& services) {
   if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head) {
     return ErrorResponse(req, Status::InvalidArgument("method not allowed on /xapi/about"), version);
   }
@@ -26,6 +26,12 @@ Response HandleAbout(const Request& req, std::optional<xapi::Version> version) {
                                                      {"agentProfile", "/xapi/agents/profile"},
                                                      {"agents", "/xapi/agents"},
                                                      {"activities", "/xapi/activities"}}}}}}}};
+  if (services.store_key) {
+    // Whoever receives a bundle from this store can check its signature
+    // against this key, fetched from the store itself.
+    about["extensions"].as_object()["https://w3id.org/learner-lrs/about"].as_object()["storeKey"] =
+        boost::json::object{{"keyId", services.store_key->KeyId()}, {"jwk", services.store_key->PublicJwk()}};
+  }
   Response res{bhttp::status::ok, req.version()};
   res.set(bhttp::field::content_type, "application/json");
   res.set("X-Experience-API-Version",

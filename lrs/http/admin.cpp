@@ -165,6 +165,7 @@ Response Learners(RequestContext& ctx, Services& services, const std::vector<std
     return NoContent(ctx);
   }
   if (seg.size() == 3 && seg[2] == "identities" && m == bhttp::verb::post) return LinkIdentity(ctx, services, id);
+  if (seg.size() == 3 && seg[2] == "export" && m == bhttp::verb::get) return HandleExport(ctx, services, id);
   if (seg.size() == 3 && seg[2] == "audit" && m == bhttp::verb::get) {
     auto learner = services.accounts->GetLearner(id);
     if (!learner.ok()) return ConsentError(ctx, learner.status());

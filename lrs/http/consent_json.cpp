@@ -4,6 +4,7 @@
 
 #include "lrs/base/encoding.h"
 #include "lrs/base/json.h"
+#include "lrs/consent/audit.h"
 
 namespace lrs::http {
 
@@ -64,7 +65,8 @@ json::object LearnerToJson(const store::Learner& learner) {
   return {{"id", learner.id},
           {"name", learner.name},
           {"identities", std::move(identities)},
-          {"created", FormatTimestampMillis(learner.created)}};
+          {"created", FormatTimestampMillis(learner.created)},
+          {"imports", learner.imports}};
 }
 
 Result<json::object> GrantView(const store::StoredGrant& grant, Micros now) {
@@ -119,13 +121,7 @@ Response AuditPage(const RequestContext& ctx, Services& services, const std::str
       more = base_path + "?limit=" + std::to_string(n) + "&before=" + std::to_string((*entries)[i - 1].seq);
       break;
     }
-    list.push_back(json::object{{"time", FormatTimestampMillis(e.time)},
-                                {"organisation", e.organisation},
-                                {"credential", e.credential_key},
-                                {"method", e.method},
-                                {"request", e.request},
-                                {"kind", e.kind},
-                                {"returned", e.returned}});
+    list.push_back(consent::AuditEntryToJson(e));
   }
   return ConsentJson(ctx, bhttp::status::ok, json::object{{"entries", std::move(list)}, {"more", more}});
 }

@@ -9,7 +9,7 @@
 
 namespace lrs::http {
 
-Response HandleAbout(const Request& request, std::optional<xapi::Version> version);
+Response HandleAbout(const Request& request, std::optional<xapi::Version> version, const Services& services);
 Response HandlePutStatement(RequestContext& ctx, Services& services);
 Response HandlePostStatements(RequestContext& ctx, Services& services);
 Response HandleGetStatements(RequestContext& ctx, Services& services);
@@ -22,6 +22,11 @@ Response HandleActivities(RequestContext& ctx, Services& services);
 // credential): admin.cpp and me.cpp. JSON in and out, xAPI-style errors.
 Response HandleAdmin(RequestContext& ctx, Services& services);
 Response HandleMe(RequestContext& ctx, Services& services);
+// Bundles (portability.cpp): GET /me/export, GET /admin/learners/ID/export,
+// POST /me/import, GET /me/provenance.
+Response HandleExport(RequestContext& ctx, Services& services, const std::string& learner);
+Response HandleImport(RequestContext& ctx, Services& services, const std::string& learner);
+Response HandleProvenance(RequestContext& ctx, Services& services, const std::string& learner);
 
 // The IFI key of an `agent` query parameter (JSON): a valid Agent, or with
 // `allow_group` an identified Group; InvalidArgument naming the parameter

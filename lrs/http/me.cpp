@@ -94,6 +94,12 @@ Response HandleMe(RequestContext& ctx, Services& services) {
     if (m == bhttp::verb::get) return ListGrants(ctx, services, learner);
   } else if (seg[0] == "grants" && seg.size() == 2) {
     return OneGrant(ctx, services, learner, seg[1]);
+  } else if (seg[0] == "export" && seg.size() == 1 && m == bhttp::verb::get) {
+    return HandleExport(ctx, services, learner);
+  } else if (seg[0] == "import" && seg.size() == 1 && m == bhttp::verb::post) {
+    return HandleImport(ctx, services, learner);
+  } else if (seg[0] == "provenance" && seg.size() == 1 && m == bhttp::verb::get) {
+    return HandleProvenance(ctx, services, learner);
   } else if (seg[0] == "audit" && seg.size() == 1 && m == bhttp::verb::get) {
     return AuditPage(ctx, services, learner, "/me/audit");
   } else {

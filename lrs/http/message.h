@@ -8,6 +8,7 @@
 
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -15,6 +16,7 @@
 
 #include "lrs/base/status.h"
 #include "lrs/consent/read_rule.h"
+#include "lrs/portability/byte_stream.h"
 #include "lrs/store/credential_store.h"
 #include "lrs/xapi/version.h"
 
@@ -41,6 +43,17 @@ class QueryParams {
 std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space);
 std::string PercentEncode(std::string_view in);
 
+// What a request and its response carry besides string bodies: a request
+// body the server spooled to a file (an imported bundle, too large to hold
+// in memory), and a response body a handler produces while it is sent (an
+// export). The server calls `body_writer` on a worker thread after sending
+// the head (chunked); an error from it cuts the connection, which the client
+// sees as a truncated body.
+struct Streams {
+  std::optional<std::string> spooled_body;  // path; the server deletes it after the response
+  std::function<Status(portability::ByteSink& sink)> body_writer;
+};
+
 struct RequestContext {
   Request& request;  // the (possibly rewritten, for the alternate syntax) request
   std::string path;  // without query string
@@ -50,6 +63,7 @@ struct RequestContext {
   // What this credential may read, taken once per request (lrs/consent).
   std::shared_ptr<const consent::View> view;
   bool alternate = false;  // arrived in the 1.0.3 alternate request syntax
+  Streams* streams = nullptr;  // never null inside a handler
 };
 
 // A JSON response with the xAPI headers of `version`.

@@ -30,7 +30,7 @@ Response Preflight(const Request& req) {
 }
 
 // Parses "Basic base64(key:secret)". Unauthorized for anything else.
-Result<store::Credential> Authenticate(const Request& req, store::CredentialStore& credentials) {
+Result<store::Credential> Authenticate(const bhttp::request_header<>& req, store::CredentialStore& credentials) {
   auto it = req.find(bhttp::field::authorization);
   if (it == req.end()) return Status::Unauthorized("authentication required");
   std::string_view value(it->value().data(), it->value().size());
@@ -60,7 +60,21 @@ bool AllowedToWrite(const store::Credential& c) {
 
 }  // namespace
 
-Response Router::Handle(Request& req, std::string* credential_key) {
+bool Router::SpoolsBody(const bhttp::request_header<>& head) {
+  std::string_view target(head.target().data(), head.target().size());
+  return head.method() == bhttp::verb::post && target.substr(0, target.find('?')) == "/me/import";
+}
+
+Status Router::AdmitSpooled(const bhttp::request_header<>& head) {
+  auto who = Authenticate(head, *services_.credentials);
+  if (!who.ok()) return who.status();
+  if (who->learner.empty()) return Status::Forbidden("/me is for a learner's own credential");
+  return Status::Ok();
+}
+
+Response Router::Handle(Request& req, std::string* credential_key, Streams* streams) {
+  Streams unused;
+  if (!streams) streams = &unused;
   std::optional<xapi::Version> version;
   Response res;
   try {
@@ -74,7 +88,7 @@ Response Router::Handle(Request& req, std::string* credential_key) {
       if (!params.ok()) {
         res = ErrorResponse(req, params.status(), std::nullopt);
       } else {
-        RequestContext ctx{req, std::move(path), std::move(*params), xapi::Version::k103, {}, nullptr, false};
+        RequestContext ctx{req, std::move(path), std::move(*params), xapi::Version::k103, {}, nullptr, false, streams};
         res = [&]() -> Response {
           // The alternate request syntax is xAPI's; /admin and /me do not take it.
           if (ctx.request.method() == bhttp::verb::post && ctx.params.Find("method") &&
@@ -87,7 +101,7 @@ Response Router::Handle(Request& req, std::string* credential_key) {
             version = xapi::ParseVersionHeader(std::string_view(header->value().data(), header->value().size()));
           }
           if (ctx.path == "/xapi/about" || ctx.path == "/xapi/about/") {
-            return HandleAbout(req, version);
+            return HandleAbout(req, version, services_);
           }
           auto who = Authenticate(req, *services_.credentials);
           if (!who.ok()) return ErrorResponse(req, who.status(), version);

@@ -10,6 +10,8 @@
 #include "lrs/consent/erasure.h"
 #include "lrs/consent/read_rule.h"
 #include "lrs/http/message.h"
+#include "lrs/portability/importer.h"
+#include "lrs/portability/store_key.h"
 #include "lrs/store/account_store.h"
 #include "lrs/store/audit_store.h"
 #include "lrs/store/credential_store.h"
@@ -37,6 +39,10 @@ struct Services {
   store::AuditStore* audit = nullptr;
   consent::ReadRule* read_rule = nullptr;
   consent::Erasure* erasure = nullptr;
+  // The key bundles are signed with (published at /xapi/about), and what
+  // an import trusts.
+  std::shared_ptr<const portability::StoreKey> store_key;
+  portability::ImportPolicy import_policy;
   Limits limits;
   // account.homePage of the authority Agent written into statements.
   std::string authority_home_page = "urn:lrs:credential";
@@ -49,7 +55,17 @@ class Router {
   explicit Router(Services services) : services_(std::move(services)) {}
 
   // `credential_key` receives the authenticated key (for the access log).
-  Response Handle(Request& request, std::string* credential_key);
+  // `streams` (may be null when neither is used) carries a spooled request
+  // body in and a streamed response body out.
+  Response Handle(Request& request, std::string* credential_key, Streams* streams = nullptr);
+
+  // Requests whose body the server spools to a file instead of memory (a
+  // bundle import), decided from the head alone.
+  static bool SpoolsBody(const bhttp::request_header<>& head);
+  // Whether such a request may send its body at all: the credential is
+  // checked before gigabytes are written to disk. A failure is the error
+  // to answer with.
+  Status AdmitSpooled(const bhttp::request_header<>& head);
 
  private:
   Response Dispatch(RequestContext& ctx);

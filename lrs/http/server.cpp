@@ -4,7 +4,10 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cstdio>
+#include <functional>
 #include <thread>
+
+#include "lrs/base/encoding.h"
 #include <vector>
 
 namespace lrs::http {
@@ -42,6 +45,30 @@ void LogRequest(const Request& req, const Response& res, std::chrono::steady_clo
                key.empty() ? "-" : key.c_str());
 }
 
+// Sends a response body as HTTP chunks, straight to the socket, from the
+// worker thread that produces it (the session has no other operation in
+// flight meanwhile). Buffers up to 256 KiB per chunk.
+class ChunkSink : public portability::ByteSink {
+ public:
+  explicit ChunkSink(tcp::socket& socket) : socket_(socket) {}
+  Status Write(std::string_view bytes) override {
+    buffer_.append(bytes);
+    return buffer_.size() >= kChunk ? Flush() : Status::Ok();
+  }
+  Status Flush() {
+    if (buffer_.empty()) return Status::Ok();
+    beast::error_code ec;
+    net::write(socket_, bhttp::make_chunk(net::buffer(buffer_)), ec);
+    buffer_.clear();
+    return ec ? Status::IoError("client connection: " + ec.message()) : Status::Ok();
+  }
+
+ private:
+  static constexpr size_t kChunk = 256u << 10;
+  tcp::socket& socket_;
+  std::string buffer_;
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, Server::Impl* server) : stream_(std::move(socket)), server_(server) {}
@@ -51,31 +78,135 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
+  // Every request starts with its head alone, so the body's destination
+  // (memory, or a spool file) can depend on what the head says.
   void Read() {
-    parser_.emplace();
-    parser_->body_limit(server_->options.max_body_bytes);
-    parser_->header_limit(static_cast<uint32_t>(server_->options.max_header_bytes));
+    head_parser_.emplace();
+    parser_.reset();
+    spool_parser_.reset();
+    head_parser_->header_limit(static_cast<uint32_t>(server_->options.max_header_bytes));
     stream_.expires_after(server_->options.read_timeout);
+    bhttp::async_read_header(stream_, buffer_, *head_parser_,
+                             [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHead(ec); });
+  }
+
+  void OnHead(beast::error_code ec) {
+    if (ec == bhttp::error::header_limit) return Reject(Status::TooLarge("request headers exceed the limit"));
+    if (ec) return Close();
+    if (Router::SpoolsBody(head_parser_->get())) return Admit();
+    parser_.emplace(std::move(*head_parser_));
+    parser_->body_limit(server_->options.max_body_bytes);
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
     if (ec == bhttp::error::body_limit) return Reject(Status::TooLarge("request body exceeds the limit"));
-    if (ec == bhttp::error::header_limit) return Reject(Status::TooLarge("request headers exceed the limit"));
     if (ec) return Close();
+    Dispatch(std::make_shared<Request>(parser_->release()), std::nullopt);
+  }
+
+  // A spooled body: the credential is checked first (on a worker: it costs
+  // a key derivation), so no one writes gigabytes to disk unauthenticated.
+  void Admit() {
+    stream_.expires_never();
+    if (server_->options.spool_dir.empty()) return Reject(Status::TooLarge("this server accepts no bundle uploads"));
+    auto head = std::make_shared<bhttp::request_header<>>(head_parser_->get().base());
+    net::post(server_->workers, [self = shared_from_this(), head] {
+      Status admitted = self->server_->router->AdmitSpooled(*head);
+      net::post(self->stream_.get_executor(), [self, admitted] { self->Spool(admitted); });
+    });
+  }
+
+  void Spool(const Status& admitted) {
+    if (!admitted.ok()) return Reject(admitted);
+    spool_path_ = server_->options.spool_dir + "/upload-" + HexEncode(RandomBytes(12));
+    spool_parser_.emplace(std::move(*head_parser_));
+    spool_parser_->body_limit(server_->options.max_spooled_bytes);
+    beast::error_code ec;
+    spool_parser_->get().body().open(spool_path_.c_str(), beast::file_mode::write_new, ec);
+    if (ec) return Reject(Status::IoError("cannot spool the request body"));
+    stream_.expires_after(server_->options.spool_timeout);
+    auto expect = spool_parser_->get().find(bhttp::field::expect);
+    if (expect != spool_parser_->get().end() && beast::iequals(expect->value(), "100-continue")) {
+      // curl and others wait for this before sending a large body.
+      auto go_on = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
+      return bhttp::async_write(stream_, *go_on, [self = shared_from_this(), go_on](beast::error_code ec, size_t) {
+        if (ec) {
+          std::remove(self->spool_path_.c_str());
+          return self->Close();
+        }
+        self->ReadSpooled();
+      });
+    }
+    ReadSpooled();
+  }
+
+  void ReadSpooled() {
+    bhttp::async_read(stream_, buffer_, *spool_parser_,
+                      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnSpooled(ec); });
+  }
+
+  void OnSpooled(beast::error_code ec) {
+    std::string path = std::move(spool_path_);
+    if (ec) {
+      std::remove(path.c_str());
+      if (ec == bhttp::error::body_limit) return Reject(Status::TooLarge("request body exceeds the limit"));
+      return Close();
+    }
+    auto spooled = spool_parser_->release();
+    spooled.body().close();
+    Dispatch(std::make_shared<Request>(std::move(spooled.base())), path);
+  }
+
+  // Hands a complete request to a worker; the response (or its streamed
+  // body) is written back from there.
+  void Dispatch(std::shared_ptr<Request> req, std::optional<std::string> spooled) {
     stream_.expires_never();
     server_->in_flight++;
     auto start = std::chrono::steady_clock::now();
-    auto req = std::make_shared<Request>(parser_->release());
-    net::post(server_->workers, [self = shared_from_this(), req, start] {
+    net::post(server_->workers, [self = shared_from_this(), req, start, spooled] {
       std::string key;
-      Response res = self->server_->router->Handle(*req, &key);
+      Streams streams;
+      streams.spooled_body = spooled;
+      Response res = self->server_->router->Handle(*req, &key, &streams);
+      if (spooled) std::remove(spooled->c_str());
       if (self->server_->options.access_log) LogRequest(*req, res, start, key);
       if (self->server_->stopping) res.keep_alive(false);
+      if (streams.body_writer && res.result() == bhttp::status::ok && req->method() == bhttp::verb::get) {
+        bool whole = self->WriteStreamed(res, streams.body_writer);
+        bool again = whole && res.keep_alive();
+        net::post(self->stream_.get_executor(), [self, again] {
+          self->server_->in_flight--;
+          if (again && !self->server_->stopping) return self->Read();
+          self->Close();
+        });
+        return;
+      }
       auto shared = std::make_shared<Response>(std::move(res));
       net::post(self->stream_.get_executor(), [self, shared] { self->Write(shared, true); });
     });
+  }
+
+  // Runs on the worker: head, chunks as `writer` produces them, last chunk.
+  // False when the body could not be sent whole (the connection is then
+  // closed without the last chunk, so the client sees it cut short).
+  bool WriteStreamed(const Response& res, const std::function<Status(portability::ByteSink&)>& writer) {
+    bhttp::response<bhttp::empty_body> head{res.base()};
+    head.chunked(true);
+    bhttp::response_serializer<bhttp::empty_body> serializer{head};
+    beast::error_code ec;
+    bhttp::write_header(stream_.socket(), serializer, ec);
+    if (ec) return false;
+    ChunkSink sink(stream_.socket());
+    Status produced = writer(sink);
+    if (produced.ok()) produced = sink.Flush();
+    if (!produced.ok()) {
+      std::fprintf(stderr, "streamed response cut short: %s\n", produced.message().c_str());
+      return false;
+    }
+    net::write(stream_.socket(), bhttp::make_chunk_last(), ec);
+    return !ec;
   }
 
   // Answers a request that could not be read whole, then closes.
@@ -104,7 +235,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::empty_body>> head_parser_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::request_parser<bhttp::file_body>> spool_parser_;
+  std::string spool_path_;
   Server::Impl* server_;
 };
 

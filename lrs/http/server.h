@@ -27,6 +27,12 @@ struct ServerOptions {
   size_t max_body_bytes = 64u << 20;
   size_t max_header_bytes = 64u << 10;
   std::chrono::seconds read_timeout{30};
+  // Request bodies the router spools (Router::SpoolsBody: bundle imports)
+  // go to files in this folder instead of memory, up to this size, within
+  // this time. Empty: such requests are refused.
+  std::string spool_dir;
+  uint64_t max_spooled_bytes = uint64_t{64} << 30;
+  std::chrono::seconds spool_timeout{3600};
   bool access_log = true;
 };
 

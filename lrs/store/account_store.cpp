@@ -48,7 +48,8 @@ json::object LearnerJson(const Learner& l) {
           {"erased", records::OrNull(l.erased)},
           {"erased_statements", l.erased_statements},
           {"erased_documents", l.erased_documents},
-          {"erasing", l.erasing}};
+          {"erasing", l.erasing},
+          {"imports", l.imports}};
 }
 
 Result<Learner> ParseLearner(std::string_view text) {
@@ -63,7 +64,11 @@ Result<Learner> ParseLearner(std::string_view text) {
             .erased = r.OptionalInt("erased"),
             .erased_statements = r.Uint("erased_statements"),
             .erased_documents = r.Uint("erased_documents"),
-            .erasing = r.Bool("erasing")};
+            .erasing = r.Bool("erasing"),
+            .imports = {}};
+  if (const auto* imports = o->if_contains("imports"); imports && imports->is_array()) {
+    l.imports = imports->get_array();  // absent in records from before imports
+  }
   if (const json::array* ids = r.Array("identities")) {
     for (const auto& v : *ids) {
       const json::object* io = v.if_object();
@@ -192,6 +197,15 @@ Result<Learner> AccountStore::LinkIdentity(std::string_view learner_id, const js
   l->identities.push_back(std::move(*id));
   LRS_RETURN_IF_ERROR(WriteLearner(*l, {*part}));
   return l;
+}
+
+Status AccountStore::RecordImport(std::string_view learner_id, json::object record) {
+  std::lock_guard lock(link_mu_);
+  auto l = LoadLearner(learner_id);
+  if (!l.ok()) return l.status();
+  if (l->erased || l->erasing) return Status::NotFound("learner: not found");
+  l->imports.push_back(std::move(record));
+  return WriteLearner(*l, {});
 }
 
 Result<std::optional<std::string>> AccountStore::LearnerOfIdentity(std::string_view ifi_key) {

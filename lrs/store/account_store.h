@@ -51,6 +51,9 @@ struct Learner {
   uint64_t erased_statements = 0;
   uint64_t erased_documents = 0;
   bool erasing = false;  // erasure started and not yet finished
+  // One record per bundle imported into this learner's record
+  // (lrs/portability): when, from which store, what it brought.
+  boost::json::array imports;
 };
 
 class AccountStore {
@@ -75,6 +78,9 @@ class AccountStore {
   // holds it; Conflict naming "identity" when another learner does;
   // NotFound for an unknown, erased or erasing learner.
   Result<Learner> LinkIdentity(std::string_view learner_id, const boost::json::object& agent);
+  // Appends `record` to the learner's imports. NotFound for an unknown,
+  // erased or erasing learner.
+  Status RecordImport(std::string_view learner_id, boost::json::object record);
   // The learner holding the identity with this IFI key, if any.
   Result<std::optional<std::string>> LearnerOfIdentity(std::string_view ifi_key);
   // The learner owning partition `part`, if any.

@@ -104,6 +104,19 @@ Result<std::vector<AuditEntry>> AuditStore::List(std::string_view learner,
   return out;
 }
 
+Status AuditStore::ForEach(std::string_view learner, const std::function<Status(const AuditEntry&)>& fn) {
+  std::string prefix = keys::AuditPrefix(learner);
+  auto it = db_->NewIterator(rocksdb::ReadOptions());
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    std::string_view key = it->key().ToStringView();
+    if (key.size() != prefix.size() + 8) return Status::Internal("corrupt audit key");
+    auto e = ParseEntry(it->value().ToStringView(), GetBigEndian64(key.substr(prefix.size())));
+    if (!e.ok()) return e.status();
+    LRS_RETURN_IF_ERROR(fn(*e));
+  }
+  return FromRocks(it->status());
+}
+
 Status AuditStore::ReplaceAll(std::string_view learner, const AuditEntry& last) {
   std::string prefix = keys::AuditPrefix(learner);
   rocksdb::WriteBatch batch;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -45,6 +46,9 @@ class AuditStore {
   // given.
   Result<std::vector<AuditEntry>> List(std::string_view learner, std::optional<uint64_t> before,
                                        size_t limit);
+  // Every entry of the learner, oldest first (exports); stops at fn's first
+  // error.
+  Status ForEach(std::string_view learner, const std::function<Status(const AuditEntry&)>& fn);
   // Deletes every entry of the learner (erasure), then appends `last`, in one
   // durable write.
   Status ReplaceAll(std::string_view learner, const AuditEntry& last);

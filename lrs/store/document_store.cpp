@@ -28,22 +28,36 @@ bool GetLengthPrefixed(std::string_view v, size_t* pos, std::string* out) {
   return true;
 }
 
-std::string EncodeDocument(const Document& d) {
+// updated(8) content-type writer activity-id has-registration(1)
+// registration body, strings length-prefixed: the scope is kept in clear
+// (the key holds only its hashes) so an export can name it.
+std::string EncodeDocument(const Document& d, const DocumentScope& scope) {
   std::string v;
   PutBigEndian64(&v, static_cast<uint64_t>(d.updated));
   PutLengthPrefixed(&v, d.content_type);
   PutLengthPrefixed(&v, d.writer);
+  PutLengthPrefixed(&v, scope.activity_id);
+  v.push_back(scope.registration ? 1 : 0);
+  PutLengthPrefixed(&v, scope.registration.value_or(""));
   v.append(d.body);
   return v;
 }
 
-// Decodes everything but the body (and so the etag) when `with_body` is false.
-Result<Document> DecodeDocument(std::string_view v, bool with_body = true) {
+// Decodes everything but the body (and so the etag) when `with_body` is
+// false; `scope`, when given, receives the activity and registration.
+Result<Document> DecodeDocument(std::string_view v, bool with_body = true, DocumentScope* scope = nullptr) {
   Document d;
   size_t pos = 8;
+  std::string activity, registration;
   if (v.size() < 8 || !GetLengthPrefixed(v, &pos, &d.content_type) ||
-      !GetLengthPrefixed(v, &pos, &d.writer)) {
+      !GetLengthPrefixed(v, &pos, &d.writer) || !GetLengthPrefixed(v, &pos, &activity) || v.size() < pos + 1) {
     return Status::Internal("corrupt document record");
+  }
+  bool has_registration = v[pos++] != 0;
+  if (!GetLengthPrefixed(v, &pos, &registration)) return Status::Internal("corrupt document record");
+  if (scope) {
+    scope->activity_id = std::move(activity);
+    scope->registration = has_registration ? std::optional<std::string>(std::move(registration)) : std::nullopt;
   }
   d.updated = static_cast<Micros>(GetBigEndian64(v));
   if (with_body) {
@@ -130,6 +144,36 @@ Result<std::optional<uint64_t>> DocumentStore::PartitionOf(const DocumentScope& 
   return partitions_->Find(scope.partition);
 }
 
+Status DocumentStore::ExportPartition(uint64_t part, const std::function<Status(const ExportedDocument&)>& fn) {
+  rocksdb::ReadOptions options;
+  const rocksdb::Snapshot* snapshot = db_->raw()->GetSnapshot();
+  options.snapshot = snapshot;
+  Status result = Status::Ok();
+  auto it = db_->NewIterator(options);
+  for (char kind : {static_cast<char>(DocumentKind::kState), static_cast<char>(DocumentKind::kAgentProfile)}) {
+    std::string prefix(1, 'D');
+    PutBigEndian64(&prefix, part);
+    prefix.push_back(kind);
+    for (it->Seek(prefix); result.ok() && it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      ExportedDocument e;
+      e.scope.kind = static_cast<DocumentKind>(kind);
+      auto d = DecodeDocument(std::string_view(it->value().data(), it->value().size()), true, &e.scope);
+      if (!d.ok()) {
+        result = d.status();
+        break;
+      }
+      e.document = std::move(*d);
+      // key: 'D' part(8) kind(1) hash(16) hash(16) id
+      e.id = it->key().ToString().substr(1 + 8 + 1 + 16 + 16);
+      result = fn(e);
+    }
+    if (result.ok()) result = FromRocks(it->status());
+  }
+  it.reset();
+  db_->raw()->ReleaseSnapshot(snapshot);
+  return result;
+}
+
 Result<uint64_t> DocumentStore::ErasePartition(uint64_t part) {
   // Every stripe, in index order (Update takes one, so no deadlock): a merge
   // that read a document before the erasure must not write it back after.
@@ -168,7 +212,7 @@ Status DocumentStore::Update(const DocumentScope& scope, std::string_view id, co
   if (next->has_value()) {
     Document& d = **next;
     d.updated = NowMicros();
-    batch.Put(key, EncodeDocument(d));
+    batch.Put(key, EncodeDocument(d, scope));
   } else {
     if (!current) return Status::Ok();
     batch.Delete(key);

@@ -54,6 +54,14 @@ struct DocumentInfo {
   Micros updated = 0;
 };
 
+// One document of a partition as an export reads it (`scope.partition` is
+// left empty: the caller knows whose partition it asked for).
+struct ExportedDocument {
+  DocumentScope scope;
+  std::string id;
+  Document document;
+};
+
 class DocumentStore {
  public:
   // `db` and `partitions` must outlive the store.
@@ -72,6 +80,9 @@ class DocumentStore {
   // The partition number of a scope's agent, nullopt when nothing was ever
   // stored for it (Activity Profile: 0).
   Result<std::optional<uint64_t>> PartitionOf(const DocumentScope& scope);
+  // Calls `fn` for every State and Agent Profile document of partition
+  // `part`, from one snapshot; stops at fn's first error.
+  Status ExportPartition(uint64_t part, const std::function<Status(const ExportedDocument&)>& fn);
   // Erases every State and Agent Profile document of a partition; returns
   // how many there were. Durable.
   Result<uint64_t> ErasePartition(uint64_t part);

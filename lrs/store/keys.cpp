@@ -46,6 +46,7 @@ std::string SeqKey(std::string_view prefix, uint64_t seq) {
 std::string Terms(const Uuid& id) { return Tagged('T', UuidBytes(id)); }
 std::string PartitionTerms(const Uuid& id) { return Tagged('W', UuidBytes(id)); }
 std::string Voided(const Uuid& id) { return Tagged('V', UuidBytes(id)); }
+std::string Provenance(const Uuid& id) { return Tagged('p', UuidBytes(id)); }
 std::string RefTarget(const Uuid& target, const Uuid& referrer) {
   return Tagged('R', UuidBytes(target) + UuidBytes(referrer));
 }

@@ -19,6 +19,7 @@
 //   'Y' scope(8) term(17) seq(8)  -> part(8) uuid(16)           scoped term index
 //   'Q' scope(8) seq(8)           -> part(8) uuid(16)           scoped stored order
 //   'W' uuid(16)                  -> term(17) ...               a statement's partition-scope terms
+//   'p' uuid(16)                  -> JSON array                 provenance of an imported statement
 //   'f' org-id                    -> organisation JSON
 //   'l' learner-id                -> learner JSON
 //   'n' part(8)                   -> learner-id                 partition owner
@@ -55,6 +56,7 @@ std::string Terms(const Uuid& id);
 // StatementRef targets in the same partition.
 std::string PartitionTerms(const Uuid& id);
 std::string Voided(const Uuid& id);
+std::string Provenance(const Uuid& id);
 std::string RefTarget(const Uuid& target, const Uuid& referrer);
 std::string RefTargetPrefix(const Uuid& target);
 std::string Partition(std::string_view name);

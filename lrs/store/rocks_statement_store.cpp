@@ -22,8 +22,9 @@ namespace {
 // The key layout's version (docs/STORAGE.md). Version 2 added partition
 // owners, scoped indexes and per-partition attachments; a directory written
 // before it has statements but no marker, and is refused rather than served
-// with data the read rule cannot see.
-constexpr std::string_view kFormat = "2";
+// with data the read rule cannot see. Version 3 keeps a document's activity
+// and registration in its record (exports name them).
+constexpr std::string_view kFormat = "3";
 
 Status CheckFormat(Database* db, bool has_statements) {
   auto format = db->Get(keys::Meta("format"));

@@ -35,6 +35,13 @@ class RocksStatementStore : public StatementStore {
   Result<uint64_t> ErasePartitions(const std::vector<uint64_t>& parts) override;
   Result<std::optional<uint64_t>> AuthorityScope(std::string_view authority_ifi_key) override;
   Result<std::string> GetActivity(const std::string& activity_id) override;
+  // statement_export.cpp
+  Status ExportPartitions(const std::vector<uint64_t>& parts,
+                          const std::function<Status(const ExportedStatement&)>& fn) override;
+  Status ExportAttachments(const std::vector<uint64_t>& parts,
+                           const std::function<Status(const AttachmentContent&)>& fn) override;
+  Result<std::optional<StoredStatement>> Find(const Uuid& id, std::string* provenance = nullptr) override;
+  Status PutAttachment(const std::string& partition, const AttachmentContent& attachment) override;
   uint64_t ConsistentThroughSeq() override { return committed_seq_.load(); }
   // Shared with the other stores of the same database.
   PartitionDirectory* partitions() { return &partitions_; }

@@ -65,6 +65,7 @@ Result<uint64_t> RocksStatementStore::ErasePartition(uint64_t part) {
     batch.Delete(keys::Terms(*id));
     batch.Delete(keys::PartitionTerms(*id));
     batch.Delete(keys::Voided(*id));
+    batch.Delete(keys::Provenance(*id));
     if (auto target = StatementRefTarget(statement)) batch.Delete(keys::RefTarget(*target, *id));
     // Statements elsewhere that reference this one stop matching its terms,
     // in the same batch, so a crash cannot leave them behind.

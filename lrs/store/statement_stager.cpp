@@ -298,7 +298,7 @@ Status StatementStager::StageOne(NewStatement& s, Pending& p, InsertOutcome& out
 
   bool voiding = IsVoidingStatement(s.statement);
   auto target = StatementRefTarget(s.statement);
-  if (voiding) {
+  if (voiding && s.apply_void) {
     std::string marker = VoidMarker(s.id, *part, s.may_void_any, AuthorityKeyOf(s.statement));
     LRS_RETURN_IF_ERROR(ApplyVoid(*target, marker, p));
   }
@@ -325,6 +325,15 @@ Status StatementStager::StageOne(NewStatement& s, Pending& p, InsertOutcome& out
   p.batch.Put(keys::IdIndex(s.id), keys::Location(*part, seq, voiding));
   p.batch.Put(keys::Terms(s.id), terms);
   p.batch.Put(keys::PartitionTerms(s.id), part_terms);
+  if (!s.provenance.empty()) p.batch.Put(keys::Provenance(s.id), s.provenance);
+  if (s.voided_by && !voiding) {
+    // Voided at the source by a statement that may not be here: marked as
+    // by a voider that may void anything, so it stands.
+    std::string marker = VoidMarker(*s.voided_by, *part, /*any=*/true, "");
+    p.batch.Put(keys::Voided(s.id), marker);
+    p.voided[raw_id] = true;
+    p.markers[raw_id] = marker;
+  }
   // A voided marker left for this id by an earlier voider counts only when
   // this statement can be voided at all (voiding statements cannot).
   auto voided = IsVoided(raw_id, p);

@@ -43,6 +43,15 @@ struct NewStatement {
   // operator); otherwise it is kept as a plain reference. So no writer can
   // hide another's statements from their owner.
   bool may_void_any = false;
+  // Imports (lrs/portability) carry what the source store knew:
+  // `voided_by` stores the statement already voided by that statement (which
+  // need not be in this store); `apply_void` false keeps a voiding
+  // statement from voiding anything here (the bundle says what is voided);
+  // `provenance`, a JSON array of earlier stores' records, is kept beside
+  // the statement and erased with it.
+  std::optional<Uuid> voided_by = std::nullopt;
+  bool apply_void = true;
+  std::string provenance = "";
 };
 
 struct AttachmentContent {
@@ -98,6 +107,14 @@ struct QueryPage {
   std::optional<uint64_t> next_seq;
 };
 
+// One statement of a partition as an export reads it.
+struct ExportedStatement {
+  uint64_t seq = 0;
+  std::string json;              // as stored
+  std::optional<Uuid> voided_by;  // set when voided
+  std::string provenance;        // JSON array, "" when none
+};
+
 class StatementStore {
  public:
   virtual ~StatementStore() = default;
@@ -129,6 +146,24 @@ class StatementStore {
   // The activity as statements have defined it so far (definitions merged,
   // newest wins per property and per language), or NotFound.
   virtual Result<std::string> GetActivity(const std::string& activity_id) = 0;
+
+  // Calls `fn` for every statement stored in `parts`, in stored order across
+  // them, from one consistent snapshot; stops at fn's first error and
+  // returns it. Reads one statement at a time (any record size).
+  virtual Status ExportPartitions(const std::vector<uint64_t>& parts,
+                                  const std::function<Status(const ExportedStatement&)>& fn) = 0;
+  // Calls `fn` for every attachment kept with the statements of `parts`
+  // (each content once, however many partitions hold it).
+  virtual Status ExportAttachments(const std::vector<uint64_t>& parts,
+                                   const std::function<Status(const AttachmentContent&)>& fn) = 0;
+  // Whether a statement with this id exists (voided or not) and where: for
+  // an import deciding "already here" from "taken by someone else".
+  // `provenance`, when given, receives its provenance array ("" if none).
+  virtual Result<std::optional<StoredStatement>> Find(const Uuid& id, std::string* provenance = nullptr) = 0;
+  // Keeps an attachment's content with the statements of the partition
+  // named `partition` (created if new); durable. Imports write attachments
+  // ahead of the statements that use them.
+  virtual Status PutAttachment(const std::string& partition, const AttachmentContent& attachment) = 0;
 
   // Every statement with seq <= this is committed and visible to reads.
   virtual uint64_t ConsistentThroughSeq() = 0;

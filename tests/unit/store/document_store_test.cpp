@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <string>
 
@@ -284,6 +285,39 @@ TEST_F(DocumentStoreTest, DocumentsSurviveReopen) {
   EXPECT_EQ(after->etag, before->etag);
   EXPECT_EQ(after->content_type, "application/json");
   EXPECT_EQ(BodyOf(ActivityProfile(kCourse), "config"), "x");
+}
+
+}  // namespace
+}  // namespace lrs::store
+
+namespace lrs::store {
+namespace {
+
+// Exports need a document's scope in clear (keys hold only its hashes).
+using test_util::DocumentStoreTest;
+
+TEST_F(DocumentStoreTest, ExportPartitionNamesEveryDocumentsScope) {
+  Put(State(Ada(), "https://example.org/a1", "0a9b8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d"), "bookmark", R"({"p":1})");
+  Put(State(Ada(), "https://example.org/a2"), "progress", "42", "text/plain");
+  Put(AgentProfile(Ada()), "prefs", R"({"lang":"en"})");
+  Put(State(Bob(), "https://example.org/a1"), "bookmark", R"({"p":9})");
+  Put(ActivityProfile("https://example.org/a1"), "shared", "{}");
+  auto part = partitions_->Find(Ada());
+  ASSERT_TRUE(part.ok() && part->has_value());
+  std::vector<std::string> seen;
+  Status s = docs_->ExportPartition(**part, [&](const ExportedDocument& e) {
+    seen.push_back(std::string(1, static_cast<char>(e.scope.kind)) + "|" + e.scope.activity_id + "|" +
+                   e.scope.registration.value_or("-") + "|" + e.id + "|" + e.document.content_type + "|" +
+                   e.document.body);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(s.ok()) << s.message();
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      "p||-|prefs|application/json|{\"lang\":\"en\"}",
+                      "s|https://example.org/a1|0a9b8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d|bookmark|application/json|{\"p\":1}",
+                      "s|https://example.org/a2|-|progress|text/plain|42",
+                  }));
 }
 
 }  // namespace
