@@ -39,7 +39,8 @@ Status AuditExport(const RequestContext& ctx, Services& services, const std::str
 Response HandleExport(RequestContext& ctx, Services& services, const std::string& learner) {
   auto stores = StoresOf(services);
   // Checked before the 200 goes out: after it, an error can only cut the stream.
-  if (Status s = portability::CheckExportable(stores, learner); !s.ok()) return ConsentError(ctx, s);
+  if (Status s = portability::CheckExportable(stores, learner); !s.ok())
+    return ConsentError(ctx, s);
   if (Status s = AuditExport(ctx, services, learner); !s.ok()) return ConsentError(ctx, s);
   auto key = services.store_key;
   ctx.streams->body_writer = [stores, key, learner](portability::ByteSink& sink) {
@@ -47,7 +48,8 @@ Response HandleExport(RequestContext& ctx, Services& services, const std::string
   };
   Response res{bhttp::status::ok, ctx.request.version()};
   res.set(bhttp::field::content_type, std::string(portability::kBundleMediaType));
-  res.set(bhttp::field::content_disposition, "attachment; filename=\"learner-" + learner + ".lrsbundle.tar\"");
+  res.set(bhttp::field::content_disposition,
+          "attachment; filename=\"learner-" + learner + ".lrsbundle.tar\"");
   return res;
 }
 
@@ -71,16 +73,20 @@ Response HandleProvenance(RequestContext& ctx, Services& services, const std::st
   std::string provenance;
   auto found = services.statements->Find(*id, &provenance);
   if (!found.ok()) return ConsentError(ctx, found.status());
-  auto owner = found->has_value() ? services.accounts->OwnerOf((*found)->part) : Result<std::optional<std::string>>(std::nullopt);
+  auto owner = found->has_value() ? services.accounts->OwnerOf((*found)->part)
+                                  : Result<std::optional<std::string>>(std::nullopt);
   if (!owner.ok()) return ConsentError(ctx, owner.status());
-  if (*owner != learner) return ConsentError(ctx, Status::NotFound(std::string(store::kNoSuchStatement)));
+  if (*owner != learner)
+    return ConsentError(ctx, Status::NotFound(std::string(store::kNoSuchStatement)));
   json::value hops = json::array();
   if (!provenance.empty()) {
     auto parsed = ParseJson(provenance, "stored provenance");
     if (!parsed.ok()) return ConsentError(ctx, parsed.status());
     hops = std::move(*parsed);
   }
-  return ConsentJson(ctx, bhttp::status::ok, json::object{{"statementId", FormatUuid(*id)}, {"provenance", std::move(hops)}});
+  return ConsentJson(
+      ctx, bhttp::status::ok,
+      json::object{{"statementId", FormatUuid(*id)}, {"provenance", std::move(hops)}});
 }
 
 }  // namespace lrs::http

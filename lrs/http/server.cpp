@@ -7,8 +7,8 @@
 #include <functional>
 #include <thread>
 
-#include "lrs/base/encoding.h"
 #include <vector>
+#include "lrs/base/encoding.h"
 
 namespace lrs::http {
 
@@ -34,10 +34,11 @@ class Server::Impl {
 
 namespace {
 
-void LogRequest(const Request& req, const Response& res, std::chrono::steady_clock::time_point start,
-                const std::string& key) {
+void LogRequest(const Request& req, const Response& res,
+                std::chrono::steady_clock::time_point start, const std::string& key) {
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                    std::chrono::steady_clock::now() - start).count();
+                    std::chrono::steady_clock::now() - start)
+                    .count();
   std::string_view target(req.target().data(), req.target().size());
   target = target.substr(0, target.find('?'));  // queries may carry personal data
   std::fprintf(stderr, "%s %.*s %d %.3fms key=%s\n", std::string(req.method_string()).c_str(),
@@ -85,23 +86,36 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.reset();
     spool_parser_.reset();
     head_parser_->header_limit(static_cast<uint32_t>(server_->options.max_header_bytes));
+    // The head's parser must not judge the body (its default limit is 1 MiB):
+    // which limit applies depends on where the body goes, decided in OnHead.
+    head_parser_->body_limit(boost::none);
     stream_.expires_after(server_->options.read_timeout);
-    bhttp::async_read_header(stream_, buffer_, *head_parser_,
-                             [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHead(ec); });
+    bhttp::async_read_header(
+        stream_, buffer_, *head_parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHead(ec); });
   }
 
   void OnHead(beast::error_code ec) {
-    if (ec == bhttp::error::header_limit) return Reject(Status::TooLarge("request headers exceed the limit"));
+    if (ec == bhttp::error::header_limit)
+      return Reject(Status::TooLarge("request headers exceed the limit"));
     if (ec) return Close();
-    if (Router::SpoolsBody(head_parser_->get())) return Admit();
+    bool spools = Router::SpoolsBody(head_parser_->get());
+    auto length = head_parser_->content_length();
+    if (length &&
+        *length > (spools ? server_->options.max_spooled_bytes : server_->options.max_body_bytes)) {
+      return Reject(Status::TooLarge("request body exceeds the limit"));
+    }
+    if (spools) return Admit();
     parser_.emplace(std::move(*head_parser_));
     parser_->body_limit(server_->options.max_body_bytes);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
-    if (ec == bhttp::error::body_limit) return Reject(Status::TooLarge("request body exceeds the limit"));
+    if (ec == bhttp::error::body_limit)
+      return Reject(Status::TooLarge("request body exceeds the limit"));
     if (ec) return Close();
     Dispatch(std::make_shared<Request>(parser_->release()), std::nullopt);
   }
@@ -110,7 +124,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // a key derivation), so no one writes gigabytes to disk unauthenticated.
   void Admit() {
     stream_.expires_never();
-    if (server_->options.spool_dir.empty()) return Reject(Status::TooLarge("this server accepts no bundle uploads"));
+    if (server_->options.spool_dir.empty())
+      return Reject(Status::TooLarge("this server accepts no bundle uploads"));
     auto head = std::make_shared<bhttp::request_header<>>(head_parser_->get().base());
     net::post(server_->workers, [self = shared_from_this(), head] {
       Status admitted = self->server_->router->AdmitSpooled(*head);
@@ -130,28 +145,32 @@ class Session : public std::enable_shared_from_this<Session> {
     auto expect = spool_parser_->get().find(bhttp::field::expect);
     if (expect != spool_parser_->get().end() && beast::iequals(expect->value(), "100-continue")) {
       // curl and others wait for this before sending a large body.
-      auto go_on = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
-      return bhttp::async_write(stream_, *go_on, [self = shared_from_this(), go_on](beast::error_code ec, size_t) {
-        if (ec) {
-          std::remove(self->spool_path_.c_str());
-          return self->Close();
-        }
-        self->ReadSpooled();
-      });
+      auto go_on =
+          std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
+      return bhttp::async_write(stream_, *go_on,
+                                [self = shared_from_this(), go_on](beast::error_code ec, size_t) {
+                                  if (ec) {
+                                    std::remove(self->spool_path_.c_str());
+                                    return self->Close();
+                                  }
+                                  self->ReadSpooled();
+                                });
     }
     ReadSpooled();
   }
 
   void ReadSpooled() {
-    bhttp::async_read(stream_, buffer_, *spool_parser_,
-                      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnSpooled(ec); });
+    bhttp::async_read(
+        stream_, buffer_, *spool_parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnSpooled(ec); });
   }
 
   void OnSpooled(beast::error_code ec) {
     std::string path = std::move(spool_path_);
     if (ec) {
       std::remove(path.c_str());
-      if (ec == bhttp::error::body_limit) return Reject(Status::TooLarge("request body exceeds the limit"));
+      if (ec == bhttp::error::body_limit)
+        return Reject(Status::TooLarge("request body exceeds the limit"));
       return Close();
     }
     auto spooled = spool_parser_->release();
@@ -173,7 +192,8 @@ class Session : public std::enable_shared_from_this<Session> {
       if (spooled) std::remove(spooled->c_str());
       if (self->server_->options.access_log) LogRequest(*req, res, start, key);
       if (self->server_->stopping) res.keep_alive(false);
-      if (streams.body_writer && res.result() == bhttp::status::ok && req->method() == bhttp::verb::get) {
+      if (streams.body_writer && res.result() == bhttp::status::ok &&
+          req->method() == bhttp::verb::get) {
         bool whole = self->WriteStreamed(res, streams.body_writer);
         bool again = whole && res.keep_alive();
         net::post(self->stream_.get_executor(), [self, again] {
@@ -191,7 +211,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // Runs on the worker: head, chunks as `writer` produces them, last chunk.
   // False when the body could not be sent whole (the connection is then
   // closed without the last chunk, so the client sees it cut short).
-  bool WriteStreamed(const Response& res, const std::function<Status(portability::ByteSink&)>& writer) {
+  bool WriteStreamed(const Response& res,
+                     const std::function<Status(portability::ByteSink&)>& writer) {
     bhttp::response<bhttp::empty_body> head{res.base()};
     head.chunked(true);
     bhttp::response_serializer<bhttp::empty_body> serializer{head};
@@ -221,11 +242,13 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Write(std::shared_ptr<Response> res, bool counted) {
     stream_.expires_after(server_->options.read_timeout);
-    bhttp::async_write(stream_, *res, [self = shared_from_this(), res, counted](beast::error_code ec, size_t) {
-      if (counted) self->server_->in_flight--;
-      if (ec || !res->keep_alive() || self->server_->stopping) return self->Close();
-      self->Read();
-    });
+    bhttp::async_write(stream_, *res,
+                       [self = shared_from_this(), res, counted](beast::error_code ec, size_t) {
+                         if (counted) self->server_->in_flight--;
+                         if (ec || !res->keep_alive() || self->server_->stopping)
+                           return self->Close();
+                         self->Read();
+                       });
   }
 
   void Close() {
@@ -258,9 +281,7 @@ void Server::Impl::Accept() {
 Server::Server(ServerOptions options, Router* router)
     : impl_(std::make_unique<Impl>(std::move(options), router)) {}
 
-Server::~Server() {
-  impl_->workers.join();
-}
+Server::~Server() { impl_->workers.join(); }
 
 Status Server::Listen() {
   beast::error_code ec;
@@ -273,8 +294,8 @@ Status Server::Listen() {
   if (!ec) impl_->acceptor->bind(endpoint, ec);
   if (!ec) impl_->acceptor->listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
-    return Status::IoError("listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port) +
-                           ": " + ec.message());
+    return Status::IoError("listen on " + impl_->options.host + ":" +
+                           std::to_string(impl_->options.port) + ": " + ec.message());
   }
   port_ = impl_->acceptor->local_endpoint().port();
   return Status::Ok();
@@ -282,8 +303,9 @@ Status Server::Listen() {
 
 void Server::Run() {
   impl_->Accept();
-  int n = impl_->options.io_threads > 0 ? impl_->options.io_threads
-                                        : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int n = impl_->options.io_threads > 0
+              ? impl_->options.io_threads
+              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   auto guard = net::make_work_guard(impl_->ioc);
   std::vector<std::thread> threads;
   for (int i = 1; i < n; ++i) threads.emplace_back([this] { impl_->ioc.run(); });

@@ -123,15 +123,27 @@ class BundleWriter {
 class BundleVisitor {
  public:
   virtual ~BundleVisitor() = default;
-  virtual Status OnIdentities(const boost::json::array& identities) { (void)identities; return Status::Ok(); }
+  virtual Status OnIdentities(const boost::json::array& identities) {
+    (void)identities;
+    return Status::Ok();
+  }
   virtual Status OnAttachment(const std::string& sha2_hex, std::string content) {
     (void)sha2_hex, (void)content;
     return Status::Ok();
   }
   // `index`: 0-based position in the bundle's statement order.
-  virtual Status OnStatement(StatementLine line, uint64_t index) { (void)line, (void)index; return Status::Ok(); }
-  virtual Status OnDocument(DocumentEntry document) { (void)document; return Status::Ok(); }
-  virtual Status OnAuditEntry(boost::json::object entry) { (void)entry; return Status::Ok(); }
+  virtual Status OnStatement(StatementLine line, uint64_t index) {
+    (void)line, (void)index;
+    return Status::Ok();
+  }
+  virtual Status OnDocument(DocumentEntry document) {
+    (void)document;
+    return Status::Ok();
+  }
+  virtual Status OnAuditEntry(boost::json::object entry) {
+    (void)entry;
+    return Status::Ok();
+  }
 };
 
 struct VerifiedBundle {
@@ -156,7 +168,8 @@ struct ReadLimits {
 // naming the first failure ("bundle: data/statements/000001.jsonl: sha256
 // does not match the manifest", "bundle: statement line 17: ...").
 // `visitor` may be null (verification only).
-Result<VerifiedBundle> ReadBundle(ByteSource* source, BundleVisitor* visitor, const ReadLimits& limits = {});
+Result<VerifiedBundle> ReadBundle(ByteSource* source, BundleVisitor* visitor,
+                                  const ReadLimits& limits = {});
 
 // The statement minus what each store sets for itself ("stored",
 // "authority"), with object keys sorted recursively, hashed (SHA-256 hex):

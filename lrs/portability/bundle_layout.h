@@ -13,7 +13,8 @@
 namespace lrs::portability::layout {
 
 inline constexpr std::string_view kRoot = "lrs-bundle/";
-inline constexpr std::string_view kBagitText = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
+inline constexpr std::string_view kBagitText =
+    "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
 inline constexpr std::string_view kIdentities = "data/identities.json";
 inline constexpr std::string_view kAttachments = "data/attachments/";
 inline constexpr std::string_view kBagitManifest = "manifest-sha256.txt";
@@ -30,8 +31,9 @@ inline std::string NumberedMember(std::string_view folder, uint64_t n, std::stri
 }
 
 inline boost::json::object CountsToJson(const BundleCounts& c) {
-  return {{"statements", c.statements}, {"voided", c.voided},         {"attachments", c.attachments},
-          {"documents", c.documents},   {"identities", c.identities}, {"auditEntries", c.audit_entries}};
+  return {{"statements", c.statements},   {"voided", c.voided},
+          {"attachments", c.attachments}, {"documents", c.documents},
+          {"identities", c.identities},   {"auditEntries", c.audit_entries}};
 }
 
 }  // namespace lrs::portability::layout

@@ -18,8 +18,8 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr size_t kMaxSmallMember = 1u << 20;      // identities, document descriptions
-constexpr size_t kMaxManifest = 256u << 20;        // grows with the member list
+constexpr size_t kMaxSmallMember = 1u << 20;  // identities, document descriptions
+constexpr size_t kMaxManifest = 256u << 20;   // grows with the member list
 constexpr size_t kMaxSignature = 64u << 10;
 
 Status Fail(const std::string& what) { return Status::InvalidArgument("bundle: " + what); }
@@ -31,7 +31,8 @@ struct SeenMember {
 };
 
 bool IsLowerHex(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 // The digest an attachment is named by, from the length of its name.
@@ -76,7 +77,8 @@ Status Reader::Next() {
   if (!m.ok()) return Fail(m.status().message());
   member_ = std::move(*m);
   if (member_) {
-    if (!member_->name.starts_with(layout::kRoot)) return Fail("member " + member_->name + " is outside lrs-bundle/");
+    if (!member_->name.starts_with(layout::kRoot))
+      return Fail("member " + member_->name + " is outside lrs-bundle/");
     member_->name.erase(0, layout::kRoot.size());
   }
   return Status::Ok();
@@ -84,7 +86,8 @@ Status Reader::Next() {
 
 Status Reader::Expect(std::string_view path) {
   if (!member_) return Fail("ends before " + std::string(path));
-  if (member_->name != path) return Fail("unexpected member " + member_->name + " where " + std::string(path) + " belongs");
+  if (member_->name != path)
+    return Fail("unexpected member " + member_->name + " where " + std::string(path) + " belongs");
   return Status::Ok();
 }
 
@@ -120,9 +123,11 @@ Status Reader::ReadLines(const std::function<Status(std::string_view, uint64_t)>
       pending.clear();
     }
     pending.append(chunk.substr(start));
-    if (pending.size() > limits_.max_line_bytes) return Fail(member_->name + ": a line exceeds the size limit");
+    if (pending.size() > limits_.max_line_bytes)
+      return Fail(member_->name + ": a line exceeds the size limit");
   }
-  if (!pending.empty() || size == 0) return Fail(member_->name + ": does not end with a complete line");
+  if (!pending.empty() || size == 0)
+    return Fail(member_->name + ": does not end with a complete line");
   std::string hex = sha.FinishHex();
   bagit_manifest_ += hex + "  " + member_->name + "\n";
   seen_.push_back({member_->name, size, std::move(hex)});
@@ -138,7 +143,8 @@ Status Reader::ReadIdentities() {
   if (!v->is_array()) return Fail("identities.json: not a JSON array");
   const auto& identities = v->get_array();
   for (size_t i = 0; i < identities.size(); ++i) {
-    Status s = xapi::ValidateAgentParameter(identities[i], false, "identities[" + std::to_string(i) + "]");
+    Status s =
+        xapi::ValidateAgentParameter(identities[i], false, "identities[" + std::to_string(i) + "]");
     if (!s.ok()) return Fail(s.message());
   }
   counts_.identities = identities.size();
@@ -154,7 +160,8 @@ Status Reader::ReadAttachments() {
     }
     auto content = ReadWhole(limits_.max_attachment_bytes);
     if (!content.ok()) return content.status();
-    if (DigestHex(*content, name.size()) != name) return Fail("member " + member_->name + ": content does not match its digest");
+    if (DigestHex(*content, name.size()) != name)
+      return Fail("member " + member_->name + ": content does not match its digest");
     ++counts_.attachments;
     if (visitor_) LRS_RETURN_IF_ERROR(visitor_->OnAttachment(name, std::move(*content)));
     LRS_RETURN_IF_ERROR(Next());
@@ -184,7 +191,8 @@ Status Reader::OnStatementLine(std::string_view text, uint64_t index) {
   }
   if (line.statement.empty()) return Fail(where + ": statement: missing");
   for (const char* required : {"id", "stored", "authority"}) {
-    if (!line.statement.contains(required)) return Fail(where + ": statement." + required + ": missing");
+    if (!line.statement.contains(required))
+      return Fail(where + ": statement." + required + ": missing");
   }
   xapi::Version version = xapi::Version::k103;
   if (const auto* ver = line.statement.if_contains("version"); ver && ver->is_string()) {
@@ -199,8 +207,11 @@ Status Reader::OnStatementLine(std::string_view text, uint64_t index) {
 }
 
 Status Reader::ReadStatementChunks() {
-  for (uint64_t n = 1; member_ && member_->name == layout::NumberedMember("statements", n, ".jsonl"); ++n) {
-    LRS_RETURN_IF_ERROR(ReadLines([&](std::string_view line, uint64_t) { return OnStatementLine(line, counts_.statements); }));
+  for (uint64_t n = 1;
+       member_ && member_->name == layout::NumberedMember("statements", n, ".jsonl"); ++n) {
+    LRS_RETURN_IF_ERROR(ReadLines([&](std::string_view line, uint64_t) {
+      return OnStatementLine(line, counts_.statements);
+    }));
     LRS_RETURN_IF_ERROR(Next());
   }
   return Status::Ok();
@@ -218,11 +229,13 @@ Result<DocumentEntry> Reader::ParseDocument(const std::string& meta) {
   };
   DocumentEntry d;
   const auto* type = str("type");
-  if (!type || (*type != "state" && *type != "agentProfile")) return Fail(where + ": type: must be state or agentProfile");
+  if (!type || (*type != "state" && *type != "agentProfile"))
+    return Fail(where + ": type: must be state or agentProfile");
   d.type = *type == "state" ? DocumentType::kState : DocumentType::kAgentProfile;
   const auto* agent = o.if_contains("agent");
   if (!agent) return Fail(where + ": agent: missing");
-  if (Status s = xapi::ValidateAgentParameter(*agent, false, "agent"); !s.ok()) return Fail(where + ": " + s.message());
+  if (Status s = xapi::ValidateAgentParameter(*agent, false, "agent"); !s.ok())
+    return Fail(where + ": " + s.message());
   d.agent = agent->get_object();
   const auto *id = str("id"), *content_type = str("contentType"), *updated = str("updated");
   if (!id || id->empty()) return Fail(where + ": id: missing");
@@ -237,7 +250,8 @@ Result<DocumentEntry> Reader::ParseDocument(const std::string& meta) {
     if (!activity || !xapi::IsIri(*activity)) return Fail(where + ": activityId: must be an IRI");
     d.activity_id = std::string(*activity);
     if (const auto* reg = o.if_contains("registration")) {
-      if (!reg->is_string() || !ParseUuid(reg->get_string())) return Fail(where + ": registration: must be a UUID");
+      if (!reg->is_string() || !ParseUuid(reg->get_string()))
+        return Fail(where + ": registration: must be a UUID");
       d.registration = std::string(reg->get_string());
     }
   }
@@ -245,7 +259,8 @@ Result<DocumentEntry> Reader::ParseDocument(const std::string& meta) {
 }
 
 Status Reader::ReadDocuments() {
-  for (uint64_t n = 1; member_ && member_->name == layout::NumberedMember("documents", n, ".json"); ++n) {
+  for (uint64_t n = 1; member_ && member_->name == layout::NumberedMember("documents", n, ".json");
+       ++n) {
     auto meta = ReadWhole(kMaxSmallMember);
     if (!meta.ok()) return meta.status();
     auto document = ParseDocument(*meta);
@@ -263,11 +278,13 @@ Status Reader::ReadDocuments() {
 }
 
 Status Reader::ReadAuditChunks() {
-  for (uint64_t n = 1; member_ && member_->name == layout::NumberedMember("audit", n, ".jsonl"); ++n) {
+  for (uint64_t n = 1; member_ && member_->name == layout::NumberedMember("audit", n, ".jsonl");
+       ++n) {
     LRS_RETURN_IF_ERROR(ReadLines([&](std::string_view text, uint64_t line) -> Status {
       auto v = ParseJson(text, "bundle: audit entry");
       if (!v.ok()) return v.status();
-      if (!v->is_object()) return Fail(member_->name + " line " + std::to_string(line) + ": not a JSON object");
+      if (!v->is_object())
+        return Fail(member_->name + " line " + std::to_string(line) + ": not a JSON object");
       ++counts_.audit_entries;
       if (visitor_) return visitor_->OnAuditEntry(std::move(v->get_object()));
       return Status::Ok();
@@ -279,19 +296,24 @@ Status Reader::ReadAuditChunks() {
 
 Status Reader::CheckManifest(const json::object& m, const VerifiedSignature& signer) {
   const auto* format = m.if_contains("format");
-  if (!format || !format->is_string() || format->get_string() != kBundleFormat) return Fail("manifest: format: not a learner-lrs bundle");
+  if (!format || !format->is_string() || format->get_string() != kBundleFormat)
+    return Fail("manifest: format: not a learner-lrs bundle");
   const auto* version = m.if_contains("version");
   if (!version || !version->is_int64() || version->get_int64() != kBundleVersion) {
     return Fail("manifest: version: this store reads version " + std::to_string(kBundleVersion));
   }
   const auto* source = m.if_contains("source");
-  const auto* store_id = source && source->is_object() ? source->get_object().if_contains("storeId") : nullptr;
-  const auto* key = source && source->is_object() ? source->get_object().if_contains("key") : nullptr;
-  if (!store_id || !store_id->is_string() || store_id->get_string() != signer.key_id || !key || *key != json::value(signer.jwk)) {
+  const auto* store_id =
+      source && source->is_object() ? source->get_object().if_contains("storeId") : nullptr;
+  const auto* key =
+      source && source->is_object() ? source->get_object().if_contains("key") : nullptr;
+  if (!store_id || !store_id->is_string() || store_id->get_string() != signer.key_id || !key ||
+      *key != json::value(signer.jwk)) {
     return Fail("manifest: source: does not name the key that signed it");
   }
   const auto* counts = m.if_contains("counts");
-  if (!counts || *counts != json::value(layout::CountsToJson(counts_))) return Fail("manifest: counts: do not match the bundle's contents");
+  if (!counts || *counts != json::value(layout::CountsToJson(counts_)))
+    return Fail("manifest: counts: do not match the bundle's contents");
   const auto* members = m.if_contains("members");
   if (!members || !members->is_array()) return Fail("manifest: members: missing");
   const auto& list = members->get_array();
@@ -301,13 +323,15 @@ Status Reader::CheckManifest(const json::object& m, const VerifiedSignature& sig
     const auto* path = o ? o->if_contains("path") : nullptr;
     std::string listed = path && path->is_string() ? std::string(path->get_string()) : "?";
     if (i >= seen_.size()) return Fail("member " + listed + " listed in the manifest is missing");
-    if (listed != seen_[i].path) return Fail("member " + seen_[i].path + " is not where the manifest lists it");
+    if (listed != seen_[i].path)
+      return Fail("member " + seen_[i].path + " is not where the manifest lists it");
     const auto* size = o->if_contains("size");
     const auto* sha = o->if_contains("sha256");
     if (!size || !size->is_number() || size->to_number<uint64_t>() != seen_[i].size) {
       return Fail(listed + ": size does not match the manifest");
     }
-    if (!sha || !sha->is_string() || sha->get_string() != seen_[i].sha256) return Fail(listed + ": sha256 does not match the manifest");
+    if (!sha || !sha->is_string() || sha->get_string() != seen_[i].sha256)
+      return Fail(listed + ": sha256 does not match the manifest");
   }
   const auto* learner = m.if_contains("learner");
   if (!learner || !learner->is_object()) return Fail("manifest: learner: missing");
@@ -371,7 +395,8 @@ json::value Canonical(const json::value& v) {
   if (!v.is_object()) return v;
   std::vector<std::pair<std::string, json::value>> fields;
   for (const auto& [k, e] : v.get_object()) fields.emplace_back(std::string(k), Canonical(e));
-  std::sort(fields.begin(), fields.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(fields.begin(), fields.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   json::object out;
   for (auto& [k, e] : fields) out[k] = std::move(e);
   return out;
@@ -379,7 +404,8 @@ json::value Canonical(const json::value& v) {
 
 }  // namespace
 
-Result<VerifiedBundle> ReadBundle(ByteSource* source, BundleVisitor* visitor, const ReadLimits& limits) {
+Result<VerifiedBundle> ReadBundle(ByteSource* source, BundleVisitor* visitor,
+                                  const ReadLimits& limits) {
   Reader reader(source, visitor, limits);
   return reader.Run();
 }

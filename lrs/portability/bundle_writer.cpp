@@ -44,7 +44,8 @@ Status BundleWriter::AddLine(std::string_view line, const char* folder) {
 
 Status BundleWriter::FlushLines() {
   if (lines_.empty()) return Status::Ok();
-  LRS_RETURN_IF_ERROR(AddMember(layout::NumberedMember(lines_folder_, ++chunk_number_, ".jsonl"), lines_));
+  LRS_RETURN_IF_ERROR(
+      AddMember(layout::NumberedMember(lines_folder_, ++chunk_number_, ".jsonl"), lines_));
   lines_.clear();
   return Status::Ok();
 }
@@ -95,7 +96,8 @@ Status BundleWriter::AddDocument(const DocumentEntry& d) {
     meta["activityId"] = d.activity_id;
     if (d.registration) meta["registration"] = *d.registration;
   }
-  LRS_RETURN_IF_ERROR(AddMember(layout::NumberedMember("documents", n, ".json"), json::serialize(meta)));
+  LRS_RETURN_IF_ERROR(
+      AddMember(layout::NumberedMember("documents", n, ".json"), json::serialize(meta)));
   ++counts_.documents;
   return AddMember(layout::NumberedMember("documents", n, ".content"), d.content);
 }
@@ -113,13 +115,14 @@ Status BundleWriter::Finish() {
   LRS_RETURN_IF_ERROR(FlushLines());
   phase_ = Phase::kDone;
   LRS_RETURN_IF_ERROR(AddMember(std::string(layout::kBagitManifest), bagit_manifest_));
-  json::object manifest{{"format", kBundleFormat},
-                        {"version", kBundleVersion},
-                        {"created", FormatTimestampMillis(created_)},
-                        {"learner", learner_},
-                        {"source", json::object{{"storeId", key_->KeyId()}, {"key", key_->PublicJwk()}}},
-                        {"counts", layout::CountsToJson(counts_)},
-                        {"members", std::move(members_)}};
+  json::object manifest{
+      {"format", kBundleFormat},
+      {"version", kBundleVersion},
+      {"created", FormatTimestampMillis(created_)},
+      {"learner", learner_},
+      {"source", json::object{{"storeId", key_->KeyId()}, {"key", key_->PublicJwk()}}},
+      {"counts", layout::CountsToJson(counts_)},
+      {"members", std::move(members_)}};
   std::string text = json::serialize(manifest);
   LRS_RETURN_IF_ERROR(tar_.Add(std::string(layout::kRoot) + std::string(layout::kManifest), text));
   std::string jws = SignDetached(*key_, text, kManifestJwsType);

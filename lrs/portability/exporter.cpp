@@ -17,20 +17,23 @@ Result<store::Learner> LiveLearner(const RecordStores& stores, std::string_view 
   return learner;
 }
 
-Status WriteDocuments(const RecordStores& stores, const store::Learner& learner, BundleWriter& writer) {
+Status WriteDocuments(const RecordStores& stores, const store::Learner& learner,
+                      BundleWriter& writer) {
   for (const auto& identity : learner.identities) {
-    LRS_RETURN_IF_ERROR(stores.documents->ExportPartition(identity.partition, [&](const store::ExportedDocument& e) {
-      DocumentEntry d;
-      d.type = e.scope.kind == store::DocumentKind::kState ? DocumentType::kState : DocumentType::kAgentProfile;
-      d.agent = identity.agent;
-      d.activity_id = e.scope.activity_id;
-      d.registration = e.scope.registration;
-      d.id = e.id;
-      d.content_type = e.document.content_type;
-      d.updated = e.document.updated;
-      d.content = e.document.body;
-      return writer.AddDocument(d);
-    }));
+    LRS_RETURN_IF_ERROR(stores.documents->ExportPartition(
+        identity.partition, [&](const store::ExportedDocument& e) {
+          DocumentEntry d;
+          d.type = e.scope.kind == store::DocumentKind::kState ? DocumentType::kState
+                                                               : DocumentType::kAgentProfile;
+          d.agent = identity.agent;
+          d.activity_id = e.scope.activity_id;
+          d.registration = e.scope.registration;
+          d.id = e.id;
+          d.content_type = e.document.content_type;
+          d.updated = e.document.updated;
+          d.content = e.document.body;
+          return writer.AddDocument(d);
+        }));
   }
   return Status::Ok();
 }
@@ -41,7 +44,8 @@ Status CheckExportable(const RecordStores& stores, std::string_view learner_id) 
   return LiveLearner(stores, learner_id).status();
 }
 
-Status ExportLearner(const RecordStores& stores, const StoreKey& key, std::string_view learner_id, ByteSink* sink) {
+Status ExportLearner(const RecordStores& stores, const StoreKey& key, std::string_view learner_id,
+                     ByteSink* sink) {
   auto learner = LiveLearner(stores, learner_id);
   if (!learner.ok()) return learner.status();
   std::vector<uint64_t> parts;
@@ -51,17 +55,21 @@ Status ExportLearner(const RecordStores& stores, const StoreKey& key, std::strin
     identities.push_back(identity.agent);
   }
   BundleWriter writer(sink, &key, NowMicros());
-  LRS_RETURN_IF_ERROR(writer.Begin(json::object{{"id", learner->id}, {"name", learner->name}}, identities));
+  LRS_RETURN_IF_ERROR(
+      writer.Begin(json::object{{"id", learner->id}, {"name", learner->name}}, identities));
   LRS_RETURN_IF_ERROR(stores.statements->ExportAttachments(
-      parts, [&](const store::AttachmentContent& a) { return writer.AddAttachment(a.sha2, a.content); }));
-  LRS_RETURN_IF_ERROR(stores.statements->ExportPartitions(parts, [&](const store::ExportedStatement& s) {
-    std::optional<std::string> voided_by;
-    if (s.voided_by) voided_by = FormatUuid(*s.voided_by);
-    return writer.AddStatement(s.json, s.provenance, voided_by);
-  }));
+      parts,
+      [&](const store::AttachmentContent& a) { return writer.AddAttachment(a.sha2, a.content); }));
+  LRS_RETURN_IF_ERROR(
+      stores.statements->ExportPartitions(parts, [&](const store::ExportedStatement& s) {
+        std::optional<std::string> voided_by;
+        if (s.voided_by) voided_by = FormatUuid(*s.voided_by);
+        return writer.AddStatement(s.json, s.provenance, voided_by);
+      }));
   LRS_RETURN_IF_ERROR(WriteDocuments(stores, *learner, writer));
-  LRS_RETURN_IF_ERROR(stores.audit->ForEach(
-      learner->id, [&](const store::AuditEntry& e) { return writer.AddAuditEntry(consent::AuditEntryToJson(e)); }));
+  LRS_RETURN_IF_ERROR(stores.audit->ForEach(learner->id, [&](const store::AuditEntry& e) {
+    return writer.AddAuditEntry(consent::AuditEntryToJson(e));
+  }));
   return writer.Finish();
 }
 

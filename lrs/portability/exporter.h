@@ -21,7 +21,8 @@ namespace lrs::portability {
 // NotFound for an unknown or erased learner (checked before anything is
 // written to `sink`); errors after that leave `sink` with a partial bundle,
 // which no reader accepts (it has no signature).
-Status ExportLearner(const RecordStores& stores, const StoreKey& key, std::string_view learner_id, ByteSink* sink);
+Status ExportLearner(const RecordStores& stores, const StoreKey& key, std::string_view learner_id,
+                     ByteSink* sink);
 
 // Whether the learner exists and can be exported (the check ExportLearner
 // makes first): lets a server answer 404 before it starts a streamed 200.

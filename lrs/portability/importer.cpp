@@ -36,7 +36,8 @@ std::optional<std::string> AgentKey(const json::object& statement) {
 
 store::DocumentScope ScopeOf(const DocumentEntry& d) {
   store::DocumentScope scope;
-  scope.kind = d.type == DocumentType::kState ? store::DocumentKind::kState : store::DocumentKind::kAgentProfile;
+  scope.kind = d.type == DocumentType::kState ? store::DocumentKind::kState
+                                              : store::DocumentKind::kAgentProfile;
   scope.partition = xapi::IfiKey(json::value(d.agent)).value_or("");
   scope.activity_id = d.activity_id;
   scope.registration = d.registration;
@@ -51,7 +52,8 @@ std::string DocumentLabel(const DocumentEntry& d) {
 // place each statement and document inside them.
 class ImportVisitor : public BundleVisitor {
  public:
-  ImportVisitor(const RecordStores& stores, std::string_view learner) : stores_(stores), learner_(learner) {}
+  ImportVisitor(const RecordStores& stores, std::string_view learner)
+      : stores_(stores), learner_(learner) {}
 
   Status OnIdentities(const json::array& identities) override {
     identities_ = identities;
@@ -72,13 +74,15 @@ class ImportVisitor : public BundleVisitor {
   }
   Status PlaceDocument(const DocumentEntry& d) {
     if (!keys_.count(xapi::IfiKey(json::value(d.agent)).value_or(""))) {
-      return Status::InvalidArgument("bundle: " + DocumentLabel(d) + ": agent is not one of the bundle's identities");
+      return Status::InvalidArgument("bundle: " + DocumentLabel(d) +
+                                     ": agent is not one of the bundle's identities");
     }
     return Status::Ok();
   }
   // Whether the statement is already stored as it is in the bundle: same
   // id, same actor (so the same partition), same statement. nullopt: absent.
-  Result<std::optional<bool>> AlreadyStored(const StatementLine& line, const Uuid& id, const std::string& key) {
+  Result<std::optional<bool>> AlreadyStored(const StatementLine& line, const Uuid& id,
+                                            const std::string& key) {
     auto found = stores_.statements->Find(id);
     if (!found.ok()) return found.status();
     if (!found->has_value()) return std::optional<bool>();
@@ -116,8 +120,8 @@ class Planner : public ImportVisitor {
     std::string id_text(line.statement.at("id").get_string());
     Uuid id = *ParseUuid(id_text);  // validated by the reader
     if (!seen_.insert(id).second) {
-      return Status::InvalidArgument("bundle: statement line " + std::to_string(index + 1) + ": id " + id_text +
-                                     " appears twice");
+      return Status::InvalidArgument("bundle: statement line " + std::to_string(index + 1) +
+                                     ": id " + id_text + " appears twice");
     }
     auto stored = AlreadyStored(line, id, *key);
     if (!stored.ok()) return stored.status();
@@ -147,8 +151,11 @@ class Planner : public ImportVisitor {
   Status Decide(const ImportPolicy& policy, const std::string& signer) {
     if (!conflicts_.empty() || !document_conflicts_.empty()) {
       std::string msg = "import: nothing imported;";
-      if (!conflicts_.empty()) msg += " statements stored here with other content or another actor: " + Join(conflicts_) + ";";
-      if (!document_conflicts_.empty()) msg += " documents stored here with other content: " + Join(document_conflicts_) + ";";
+      if (!conflicts_.empty())
+        msg += " statements stored here with other content or another actor: " + Join(conflicts_) +
+               ";";
+      if (!document_conflicts_.empty())
+        msg += " documents stored here with other content: " + Join(document_conflicts_) + ";";
       msg.pop_back();
       return Status::Conflict(msg);
     }
@@ -164,9 +171,12 @@ class Planner : public ImportVisitor {
       to_link.push_back(identities_[i].get_object());
     }
     if (!to_link.empty() && !policy.trusted_keys.count(signer)) {
-      return Status::Forbidden("import: nothing imported; the bundle brings identities you do not hold here, and "
-                               "its signer (store " + signer + ") is not one this store trusts to vouch for them; "
-                               "ask the operator to link them to you or to trust that store");
+      return Status::Forbidden(
+          "import: nothing imported; the bundle brings identities you do not hold here, and "
+          "its signer (store " +
+          signer +
+          ") is not one this store trusts to vouch for them; "
+          "ask the operator to link them to you or to trust that store");
     }
     return Status::Ok();
   }
@@ -210,13 +220,18 @@ class Applier : public ImportVisitor {
  public:
   Applier(const RecordStores& stores, std::string_view learner, const json::value& authority,
           const Planner& plan, const std::string& signer, size_t batch)
-      : ImportVisitor(stores, learner), authority_(authority), plan_(plan), signer_(signer), batch_size_(batch) {}
+      : ImportVisitor(stores, learner),
+        authority_(authority),
+        plan_(plan),
+        signer_(signer),
+        batch_size_(batch) {}
 
   Status OnAttachment(const std::string& sha2, std::string content) override {
     auto users = plan_.attachment_users.find(sha2);
     if (users == plan_.attachment_users.end()) return Status::Ok();  // used by no statement
     for (const auto& key : users->second) {
-      LRS_RETURN_IF_ERROR(stores_.statements->PutAttachment(key, store::AttachmentContent{sha2, content}));
+      LRS_RETURN_IF_ERROR(
+          stores_.statements->PutAttachment(key, store::AttachmentContent{sha2, content}));
     }
     return Status::Ok();
   }
@@ -229,7 +244,8 @@ class Applier : public ImportVisitor {
     if (!stored.ok()) return stored.status();
     if (stored->has_value()) {
       if (**stored) return Status::Ok();
-      return Status::Conflict("import: stopped; statement " + FormatUuid(id) + " was stored with other content meanwhile");
+      return Status::Conflict("import: stopped; statement " + FormatUuid(id) +
+                              " was stored with other content meanwhile");
     }
     store::NewStatement n;
     n.id = id;
@@ -259,11 +275,14 @@ class Applier : public ImportVisitor {
     doc.content_type = d.content_type;
     doc.body = std::move(d.content);
     doc.writer = "l:" + learner_;
-    return stores_.documents->Update(ScopeOf(d), d.id, [&](const std::optional<store::Document>& current)
-                                         -> Result<std::optional<store::Document>> {
-      if (current) return Status::Conflict("import: stopped; document " + d.id + " was written meanwhile");
-      return std::optional<store::Document>(doc);
-    });
+    return stores_.documents->Update(
+        ScopeOf(d), d.id,
+        [&](const std::optional<store::Document>& current)
+            -> Result<std::optional<store::Document>> {
+          if (current)
+            return Status::Conflict("import: stopped; document " + d.id + " was written meanwhile");
+          return std::optional<store::Document>(doc);
+        });
   }
 
   Status Flush() {
@@ -295,7 +314,8 @@ json::object ImportSummary::ToJson() const {
                                     {"attachments", attachments},
                                     {"documents", documents},
                                     {"identities", identities_linked}}},
-          {"skipped", json::object{{"statements", skipped_statements}, {"documents", skipped_documents}}},
+          {"skipped",
+           json::object{{"statements", skipped_statements}, {"documents", skipped_documents}}},
           {"source", json::object{{"storeId", source_store},
                                   {"learner", source_learner},
                                   {"created", FormatTimestampMillis(bundle_created)}}}};
@@ -313,7 +333,8 @@ Result<ImportSummary> ImportBundle(const RecordStores& stores, const ImportPolic
     auto linked = stores.accounts->LinkIdentity(learner_id, agent);
     if (!linked.ok()) return linked.status();
   }
-  Applier apply(stores, learner_id, authority, plan, verified->signer.key_id, std::max<size_t>(1, policy.batch_statements));
+  Applier apply(stores, learner_id, authority, plan, verified->signer.key_id,
+                std::max<size_t>(1, policy.batch_statements));
   auto again = ReadFile(bundle_path, &apply);
   if (!again.ok()) return again.status();
   LRS_RETURN_IF_ERROR(apply.Flush());
@@ -322,7 +343,9 @@ Result<ImportSummary> ImportBundle(const RecordStores& stores, const ImportPolic
   summary.identities_linked = plan.to_link.size();
   summary.source_store = verified->signer.key_id;
   const auto* source_learner = verified->learner.if_contains("id");
-  summary.source_learner = source_learner && source_learner->is_string() ? std::string(source_learner->get_string()) : "";
+  summary.source_learner = source_learner && source_learner->is_string()
+                               ? std::string(source_learner->get_string())
+                               : "";
   summary.bundle_created = verified->created;
   // A re-import that brought nothing new changes nothing, not even this log.
   if (summary.statements + summary.documents + summary.identities_linked == 0) return summary;

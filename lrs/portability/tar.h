@@ -81,9 +81,9 @@ class TarReader {
  private:
   ByteSource* source_;
   uint64_t offset_ = 0;
-  std::string current_;        // name of the current member
-  uint64_t remaining_ = 0;     // content bytes of it not yet read
-  uint64_t padding_ = 0;       // padding after its content
+  std::string current_;     // name of the current member
+  uint64_t remaining_ = 0;  // content bytes of it not yet read
+  uint64_t padding_ = 0;    // padding after its content
   bool ended_ = false;
 };
 

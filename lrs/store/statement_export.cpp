@@ -16,7 +16,9 @@ namespace {
 // Releases the snapshot when the export ends, however it ends.
 class SnapshotReads {
  public:
-  explicit SnapshotReads(rocksdb::DB* db) : db_(db), snapshot_(db->GetSnapshot()) { options_.snapshot = snapshot_; }
+  explicit SnapshotReads(rocksdb::DB* db) : db_(db), snapshot_(db->GetSnapshot()) {
+    options_.snapshot = snapshot_;
+  }
   ~SnapshotReads() { db_->ReleaseSnapshot(snapshot_); }
   const rocksdb::ReadOptions& options() const { return options_; }
 
@@ -37,7 +39,8 @@ class SnapshotReads {
 Result<ExportedStatement> ReadExported(SnapshotReads& reads, uint64_t seq, std::string json) {
   ExportedStatement e{seq, std::move(json), std::nullopt, ""};
   auto parsed = ParseJson(e.json, "stored statement");
-  if (!parsed.ok() || !parsed->is_object()) return Status::Internal("stored statement is not a JSON object");
+  if (!parsed.ok() || !parsed->is_object())
+    return Status::Internal("stored statement is not a JSON object");
   const auto* id_value = parsed->get_object().if_contains("id");
   auto id = id_value && id_value->is_string() ? ParseUuid(id_value->get_string()) : std::nullopt;
   if (!id) return Status::Internal("stored statement has no id");
@@ -60,8 +63,8 @@ Result<ExportedStatement> ReadExported(SnapshotReads& reads, uint64_t seq, std::
 
 }  // namespace
 
-Status RocksStatementStore::ExportPartitions(const std::vector<uint64_t>& parts,
-                                             const std::function<Status(const ExportedStatement&)>& fn) {
+Status RocksStatementStore::ExportPartitions(
+    const std::vector<uint64_t>& parts, const std::function<Status(const ExportedStatement&)>& fn) {
   SnapshotReads reads(db_->raw());
   // One cursor per partition; each step takes the lowest sequence number.
   struct Cursor {
@@ -91,15 +94,16 @@ Status RocksStatementStore::ExportPartitions(const std::vector<uint64_t>& parts,
   return Status::Ok();
 }
 
-Status RocksStatementStore::ExportAttachments(const std::vector<uint64_t>& parts,
-                                              const std::function<Status(const AttachmentContent&)>& fn) {
+Status RocksStatementStore::ExportAttachments(
+    const std::vector<uint64_t>& parts, const std::function<Status(const AttachmentContent&)>& fn) {
   SnapshotReads reads(db_->raw());
   std::set<std::string> seen;
   for (uint64_t part : std::set<uint64_t>(parts.begin(), parts.end())) {
     std::string prefix = keys::AttachmentPrefix(part);
     auto it = db_->NewIterator(reads.options());
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-      std::string sha2 = HexEncode(std::string_view(it->key().data() + prefix.size(), it->key().size() - prefix.size()));
+      std::string sha2 = HexEncode(
+          std::string_view(it->key().data() + prefix.size(), it->key().size() - prefix.size()));
       if (!seen.insert(sha2).second) continue;
       LRS_RETURN_IF_ERROR(fn(AttachmentContent{sha2, it->value().ToString()}));
     }
@@ -108,7 +112,8 @@ Status RocksStatementStore::ExportAttachments(const std::vector<uint64_t>& parts
   return Status::Ok();
 }
 
-Result<std::optional<StoredStatement>> RocksStatementStore::Find(const Uuid& id, std::string* provenance) {
+Result<std::optional<StoredStatement>> RocksStatementStore::Find(const Uuid& id,
+                                                                 std::string* provenance) {
   auto loc = db_->Get(keys::IdIndex(id));
   if (!loc.ok()) return loc.status();
   if (!loc->has_value()) return std::optional<StoredStatement>();
@@ -124,7 +129,8 @@ Result<std::optional<StoredStatement>> RocksStatementStore::Find(const Uuid& id,
   return std::optional<StoredStatement>(StoredStatement{where.seq, where.part, std::move(**body)});
 }
 
-Status RocksStatementStore::PutAttachment(const std::string& partition, const AttachmentContent& attachment) {
+Status RocksStatementStore::PutAttachment(const std::string& partition,
+                                          const AttachmentContent& attachment) {
   auto raw = HexDecode(attachment.sha2);
   if (!raw || (raw->size() != 32 && raw->size() != 48 && raw->size() != 64)) {
     return Status::InvalidArgument("attachment sha2: not a SHA-256, SHA-384 or SHA-512 digest");

@@ -36,8 +36,9 @@ const Command* const* AllCommands() {
 
 void PrintUsage(std::FILE* out) {
   std::fputs(kUsageHead, out);
-  for (auto c = AllCommands(); *c; ++c)
+  for (auto c = AllCommands(); *c; ++c) {
     std::fprintf(out, "  %-16s %s\n", (*c)->name, (*c)->summary);
+  }
   std::fputs(kUsageTail, out);
 }
 
@@ -47,10 +48,12 @@ const Command* FindCommand(int argc, char** argv, int* words) {
   for (auto c = AllCommands(); *c; ++c) {
     std::string name = (*c)->name;
     size_t space = name.find(' ');
-    if (space == std::string::npos) {
-      if (name == argv[1]) return *words = 1, *c;
-    } else if (argc >= 3 && name.substr(0, space) == argv[1] && name.substr(space + 1) == argv[2]) {
-      return *words = 2, *c;
+    bool found = space == std::string::npos ? name == argv[1]
+                                            : argc >= 3 && name.substr(0, space) == argv[1] &&
+                                                  name.substr(space + 1) == argv[2];
+    if (found) {
+      *words = space == std::string::npos ? 1 : 2;
+      return *c;
     }
   }
   return nullptr;

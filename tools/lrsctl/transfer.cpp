@@ -18,8 +18,8 @@ namespace fs = std::filesystem;
 namespace portability = lrs::portability;
 using lrs::Status;
 
-// lrsd's status line, back as the Status it came from (for the message,
-// the code only keeps the kind of failure).
+// A refusal as a Status: the message is the server's reason, the code the
+// kind of refusal its status line names.
 Status Refused(const HttpReply& reply) {
   std::string message = ErrorMessage(reply);
   switch (reply.status) {

@@ -18,16 +18,17 @@ constexpr char kAdaMbox[] = "mailto:ada@example.org";
 std::string Statement(int n, const std::string& sha2 = "") {
   char id[40];
   std::snprintf(id, sizeof id, "%08x-93d4-4e8b-a1f0-2b3c4d5e6f70", n);
-  json::object s{{"id", id},
-                 {"actor", json::object{{"objectType", "Agent"}, {"mbox", kAdaMbox}}},
-                 {"verb", json::object{{"id", "http://adlnet.gov/expapi/verbs/completed"}}},
-                 {"object", json::object{{"id", "https://example.org/course/" + std::to_string(n)}}},
-                 {"stored", "2025-01-01T00:00:0" + std::to_string(n % 10) + ".000Z"},
-                 {"timestamp", "2025-01-01T00:00:00.000Z"},
-                 {"authority", json::object{{"objectType", "Agent"},
-                                            {"account", json::object{{"homePage", "urn:lrs:organisation"},
-                                                                     {"name", "lms"}}}}},
-                 {"version", "1.0.0"}};
+  json::object s{
+      {"id", id},
+      {"actor", json::object{{"objectType", "Agent"}, {"mbox", kAdaMbox}}},
+      {"verb", json::object{{"id", "http://adlnet.gov/expapi/verbs/completed"}}},
+      {"object", json::object{{"id", "https://example.org/course/" + std::to_string(n)}}},
+      {"stored", "2025-01-01T00:00:0" + std::to_string(n % 10) + ".000Z"},
+      {"timestamp", "2025-01-01T00:00:00.000Z"},
+      {"authority", json::object{{"objectType", "Agent"},
+                                 {"account", json::object{{"homePage", "urn:lrs:organisation"},
+                                                          {"name", "lms"}}}}},
+      {"version", "1.0.0"}};
   if (!sha2.empty()) {
     s["attachments"] = json::array{json::object{{"usageType", "https://example.org/certificate"},
                                                 {"display", json::object{{"en-US", "certificate"}}},
@@ -80,8 +81,10 @@ class BundleTest : public ::testing::Test {
     for (int i = 0; i < statements; ++i) {
       std::optional<std::string> voided;
       if (i == 1) voided = "0a9b8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d";
-      std::string prov = i == 2 ? R"([{"store":"elsewhere","stored":"2020-01-01T00:00:00.000Z"}])" : "";
-      EXPECT_TRUE(w.AddStatement(Statement(i, i == 0 ? Sha256Hex("certificate") : ""), prov, voided).ok());
+      std::string prov =
+          i == 2 ? R"([{"store":"elsewhere","stored":"2020-01-01T00:00:00.000Z"}])" : "";
+      EXPECT_TRUE(
+          w.AddStatement(Statement(i, i == 0 ? Sha256Hex("certificate") : ""), prov, voided).ok());
     }
     DocumentEntry d;
     d.agent = json::object{{"objectType", "Agent"}, {"mbox", kAdaMbox}};
@@ -167,7 +170,8 @@ TEST_F(BundleTest, ReasonsNameWhatFailed) {
   t[at] = 'C';
   auto v = Read(t);
   ASSERT_FALSE(v.ok());
-  EXPECT_NE(v.status().message().find("data/statements/000001.jsonl"), std::string::npos) << v.status().message();
+  EXPECT_NE(v.status().message().find("data/statements/000001.jsonl"), std::string::npos)
+      << v.status().message();
   // Inside manifest.json: the signature no longer verifies.
   t = bytes;
   at = t.find("\"counts\"");
@@ -201,9 +205,16 @@ TEST_F(BundleTest, WriterRefusesCallsOutOfOrder) {
 }
 
 TEST(StatementFingerprintTest, IgnoresStoredAuthorityAndKeyOrder) {
-  auto a = json::parse(R"({"id":"x","actor":{"mbox":"mailto:a@b.c","objectType":"Agent"},"stored":"1","authority":{"a":1}})").as_object();
-  auto b = json::parse(R"({"authority":{"b":2},"actor":{"objectType":"Agent","mbox":"mailto:a@b.c"},"id":"x","stored":"2"})").as_object();
-  auto c = json::parse(R"({"id":"y","actor":{"objectType":"Agent","mbox":"mailto:a@b.c"}})").as_object();
+  auto a =
+      json::parse(
+          R"({"id":"x","actor":{"mbox":"mailto:a@b.c","objectType":"Agent"},"stored":"1","authority":{"a":1}})")
+          .as_object();
+  auto b =
+      json::parse(
+          R"({"authority":{"b":2},"actor":{"objectType":"Agent","mbox":"mailto:a@b.c"},"id":"x","stored":"2"})")
+          .as_object();
+  auto c =
+      json::parse(R"({"id":"y","actor":{"objectType":"Agent","mbox":"mailto:a@b.c"}})").as_object();
   EXPECT_EQ(StatementFingerprint(a), StatementFingerprint(b));
   EXPECT_NE(StatementFingerprint(a), StatementFingerprint(c));
 }

@@ -77,7 +77,8 @@ TEST_F(StatementExportTest, ExportMergesPartitionsInStoredOrderAndSkipsOthers) {
   auto exported = ExportAll({PartOf(a1)});
   ASSERT_EQ(exported.size(), 3u);
   std::vector<std::string> ids;
-  for (const auto& e : exported) ids.push_back(std::string(json::parse(e.json).at("id").as_string()));
+  for (const auto& e : exported)
+    ids.push_back(std::string(json::parse(e.json).at("id").as_string()));
   EXPECT_EQ(ids, (std::vector<std::string>{FormatUuid(a1), FormatUuid(a2), FormatUuid(v)}));
   EXPECT_LT(exported[0].seq, exported[1].seq);
   ASSERT_TRUE(exported[0].voided_by.has_value());
@@ -96,10 +97,13 @@ TEST_F(StatementExportTest, AttachmentsPutAheadAreExportedOncePerContent) {
   ASSERT_TRUE(got.ok()) << got.status().message();
   EXPECT_EQ(*got, "certificate");
   std::vector<std::string> seen;
-  ASSERT_TRUE(store_->ExportAttachments({PartOf(a), PartOf(a)}, [&](const AttachmentContent& c) {
-    seen.push_back(c.sha2 + "=" + c.content);
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->ExportAttachments({PartOf(a), PartOf(a)},
+                                      [&](const AttachmentContent& c) {
+                                        seen.push_back(c.sha2 + "=" + c.content);
+                                        return Status::Ok();
+                                      })
+                  .ok());
   EXPECT_EQ(seen, (std::vector<std::string>{sha + "=certificate"}));
   EXPECT_FALSE(store_->PutAttachment("x", {"not-hex", "y"}).ok());
 }
