@@ -45,7 +45,7 @@ std::string DigestHex(std::string_view content, size_t hex_length) {
 class Reader {
  public:
   Reader(ByteSource* source, BundleVisitor* visitor, const ReadLimits& limits)
-      : tar_(source), visitor_(visitor), limits_(limits) {}
+      : source_(source), tar_(source), visitor_(visitor), limits_(limits) {}
 
   Result<VerifiedBundle> Run();
 
@@ -63,6 +63,7 @@ class Reader {
   Result<DocumentEntry> ParseDocument(const std::string& meta);
   Status CheckManifest(const json::object& manifest, const VerifiedSignature& signer);
 
+  ByteSource* source_;
   TarReader tar_;
   BundleVisitor* visitor_;
   ReadLimits limits_;
@@ -366,6 +367,12 @@ Result<VerifiedBundle> Reader::Run() {
   if (!jws.ok()) return jws.status();
   LRS_RETURN_IF_ERROR(Next());
   if (member_) return Fail("unexpected member " + member_->name + " after the signature");
+  // The reader takes the source 512 bytes at a time, so the end marker is
+  // exactly where it stopped: nothing may follow what the signature covers.
+  char extra;
+  auto after = source_->Read(&extra, 1);
+  if (!after.ok()) return Fail(after.status().message());
+  if (*after != 0) return Fail("data after the end of the archive");
   auto signer = VerifyDetached(*jws, *manifest_text, kManifestJwsType);
   if (!signer.ok()) return Fail(signer.status().message());
   auto manifest = ParseJson(*manifest_text, "bundle: manifest.json");

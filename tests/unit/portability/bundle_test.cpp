@@ -162,6 +162,12 @@ TEST_F(BundleTest, EveryTruncationIsRefused) {
   ASSERT_FALSE(Read(bytes.substr(0, bytes.size() - 1)).ok());
 }
 
+TEST_F(BundleTest, DataAfterTheArchiveIsRefused) {
+  auto v = Read(Write() + std::string(512, '\0'));
+  ASSERT_FALSE(v.ok());
+  EXPECT_NE(v.status().message().find("after the end"), std::string::npos) << v.status().message();
+}
+
 TEST_F(BundleTest, ReasonsNameWhatFailed) {
   std::string bytes = Write();
   // Inside the first statement line: its member's hash no longer matches.
