@@ -5,6 +5,7 @@
 #include <boost/beast/http.hpp>
 #include <cstdio>
 #include <functional>
+#include <future>
 #include <thread>
 
 #include <vector>
@@ -46,27 +47,51 @@ void LogRequest(const Request& req, const Response& res,
                key.empty() ? "-" : key.c_str());
 }
 
-// Sends a response body as HTTP chunks, straight to the socket, from the
-// worker thread that produces it (the session has no other operation in
-// flight meanwhile). Buffers up to 256 KiB per chunk.
+// Runs one asynchronous write on `stream` (on its strand, under its
+// timeout) and waits for it: the way a worker thread producing a streamed
+// body writes, so a client that stops reading frees the worker when the
+// timeout fires instead of holding it for ever.
+template <class Start>
+beast::error_code WaitForWrite(beast::tcp_stream& stream, std::chrono::seconds timeout, Start start) {
+  auto done = std::make_shared<std::promise<beast::error_code>>();
+  auto result = done->get_future();
+  net::post(stream.get_executor(), [&stream, timeout, start, done]() mutable {
+    stream.expires_after(timeout);
+    start([done](beast::error_code ec, size_t) { done->set_value(ec); });
+  });
+  // The stream's timeout ends the write; this wait's own limit only matters
+  // when the I/O threads are gone (the server stopping), which would leave
+  // the handler never called.
+  if (result.wait_for(timeout + std::chrono::seconds(5)) != std::future_status::ready) {
+    return net::error::operation_aborted;
+  }
+  return result.get();
+}
+
+// Sends a response body as HTTP chunks from the worker thread that produces
+// it (the session has no other operation in flight meanwhile). Buffers up to
+// 256 KiB per chunk.
 class ChunkSink : public portability::ByteSink {
  public:
-  explicit ChunkSink(tcp::socket& socket) : socket_(socket) {}
+  ChunkSink(beast::tcp_stream& stream, std::chrono::seconds timeout) : stream_(stream), timeout_(timeout) {}
   Status Write(std::string_view bytes) override {
     buffer_.append(bytes);
     return buffer_.size() >= kChunk ? Flush() : Status::Ok();
   }
   Status Flush() {
     if (buffer_.empty()) return Status::Ok();
-    beast::error_code ec;
-    net::write(socket_, bhttp::make_chunk(net::buffer(buffer_)), ec);
+    auto chunk = bhttp::make_chunk(net::buffer(buffer_));
+    beast::error_code ec = WaitForWrite(stream_, timeout_, [&](auto handler) {
+      net::async_write(stream_, chunk, std::move(handler));
+    });
     buffer_.clear();
     return ec ? Status::IoError("client connection: " + ec.message()) : Status::Ok();
   }
 
  private:
   static constexpr size_t kChunk = 256u << 10;
-  tcp::socket& socket_;
+  beast::tcp_stream& stream_;
+  std::chrono::seconds timeout_;
   std::string buffer_;
 };
 
@@ -128,7 +153,12 @@ class Session : public std::enable_shared_from_this<Session> {
       return Reject(Status::TooLarge("this server accepts no bundle uploads"));
     auto head = std::make_shared<bhttp::request_header<>>(head_parser_->get().base());
     net::post(server_->workers, [self = shared_from_this(), head] {
-      Status admitted = self->server_->router->AdmitSpooled(*head);
+      Status admitted = Status::Internal("internal error");
+      try {
+        admitted = self->server_->router->AdmitSpooled(*head);
+      } catch (const std::exception&) {
+        // A worker's exception would end the process; this one ends the request.
+      }
       net::post(self->stream_.get_executor(), [self, admitted] { self->Spool(admitted); });
     });
   }
@@ -213,20 +243,30 @@ class Session : public std::enable_shared_from_this<Session> {
   // closed without the last chunk, so the client sees it cut short).
   bool WriteStreamed(const Response& res,
                      const std::function<Status(portability::ByteSink&)>& writer) {
+    auto timeout = server_->options.read_timeout;
     bhttp::response<bhttp::empty_body> head{res.base()};
     head.chunked(true);
     bhttp::response_serializer<bhttp::empty_body> serializer{head};
-    beast::error_code ec;
-    bhttp::write_header(stream_.socket(), serializer, ec);
+    beast::error_code ec = WaitForWrite(stream_, timeout, [&](auto handler) {
+      bhttp::async_write_header(stream_, serializer, std::move(handler));
+    });
     if (ec) return false;
-    ChunkSink sink(stream_.socket());
-    Status produced = writer(sink);
+    ChunkSink sink(stream_, timeout);
+    Status produced = Status::Ok();
+    try {
+      produced = writer(sink);
+    } catch (const std::exception& e) {
+      // Outside the router's guard: an exception here must cut this one
+      // response, not terminate the server.
+      produced = Status::Internal(e.what());
+    }
     if (produced.ok()) produced = sink.Flush();
     if (!produced.ok()) {
       std::fprintf(stderr, "streamed response cut short: %s\n", produced.message().c_str());
       return false;
     }
-    net::write(stream_.socket(), bhttp::make_chunk_last(), ec);
+    auto last = bhttp::make_chunk_last();
+    ec = WaitForWrite(stream_, timeout, [&](auto handler) { net::async_write(stream_, last, std::move(handler)); });
     return !ec;
   }
 

@@ -155,7 +155,7 @@ struct VerifiedBundle {
 };
 
 struct ReadLimits {
-  size_t max_attachment_bytes = 256u << 20;
+  size_t max_attachment_bytes = 64u << 20;  // lrsd's default request body limit
   size_t max_document_bytes = 64u << 20;
   size_t max_line_bytes = 16u << 20;
 };

@@ -4,6 +4,7 @@
 // the visitor must not act irrevocably until ReadBundle returns.
 #include <algorithm>
 #include <functional>
+#include <set>
 
 #include "lrs/base/encoding.h"
 #include "lrs/base/json.h"
@@ -60,6 +61,9 @@ class Reader {
   Status ReadDocuments();
   Status ReadAuditChunks();
   Status OnStatementLine(std::string_view text, uint64_t index);
+  Status CheckAttachmentsPresent(const json::object& statement, const std::string& where);
+  // Notes a member read whole; the member list may not pass the manifest's limit.
+  Status Record(SeenMember member);
   Result<DocumentEntry> ParseDocument(const std::string& meta);
   Status CheckManifest(const json::object& manifest, const VerifiedSignature& signer);
 
@@ -70,6 +74,7 @@ class Reader {
   std::optional<TarMember> member_;  // the current member, root stripped
   std::vector<SeenMember> seen_;
   std::string bagit_manifest_;
+  std::set<std::string> attachments_;  // sha2 hex of the bundle's attachments
   BundleCounts counts_;
 };
 
@@ -95,11 +100,7 @@ Status Reader::Expect(std::string_view path) {
 Result<std::string> Reader::ReadWhole(size_t max_bytes, bool record) {
   auto content = tar_.ReadAll(max_bytes);
   if (!content.ok()) return Fail(content.status().message());
-  if (record) {
-    std::string sha = Sha256Hex(*content);
-    if (member_->name.starts_with("data/")) bagit_manifest_ += sha + "  " + member_->name + "\n";
-    seen_.push_back({member_->name, content->size(), std::move(sha)});
-  }
+  if (record) LRS_RETURN_IF_ERROR(Record({member_->name, content->size(), Sha256Hex(*content)}));
   return content;
 }
 
@@ -129,9 +130,13 @@ Status Reader::ReadLines(const std::function<Status(std::string_view, uint64_t)>
   }
   if (!pending.empty() || size == 0)
     return Fail(member_->name + ": does not end with a complete line");
-  std::string hex = sha.FinishHex();
-  bagit_manifest_ += hex + "  " + member_->name + "\n";
-  seen_.push_back({member_->name, size, std::move(hex)});
+  return Record({member_->name, size, sha.FinishHex()});
+}
+
+Status Reader::Record(SeenMember member) {
+  if (member.path.starts_with("data/")) bagit_manifest_ += member.sha256 + "  " + member.path + "\n";
+  seen_.push_back(std::move(member));
+  if (bagit_manifest_.size() > kMaxManifest) return Fail("too many members");
   return Status::Ok();
 }
 
@@ -164,6 +169,7 @@ Status Reader::ReadAttachments() {
     if (DigestHex(*content, name.size()) != name)
       return Fail("member " + member_->name + ": content does not match its digest");
     ++counts_.attachments;
+    attachments_.insert(name);
     if (visitor_) LRS_RETURN_IF_ERROR(visitor_->OnAttachment(name, std::move(*content)));
     LRS_RETURN_IF_ERROR(Next());
   }
@@ -201,9 +207,27 @@ Status Reader::OnStatementLine(std::string_view text, uint64_t index) {
   }
   Status valid = xapi::ValidateStatement(json::value(line.statement), version);
   if (!valid.ok()) return Fail(where + ": " + valid.message());
+  LRS_RETURN_IF_ERROR(CheckAttachmentsPresent(line.statement, where));
   ++counts_.statements;
   if (line.voided_by) ++counts_.voided;
   if (visitor_) return visitor_->OnStatement(std::move(line), index);
+  return Status::Ok();
+}
+
+// An attachment without a fileUrl had its content sent with the statement,
+// so the exporting store had it: a bundle without it lost something.
+Status Reader::CheckAttachmentsPresent(const json::object& statement, const std::string& where) {
+  const auto* list = statement.if_contains("attachments");
+  if (!list || !list->is_array()) return Status::Ok();
+  for (size_t i = 0; i < list->get_array().size(); ++i) {
+    const auto& a = list->get_array()[i].get_object();  // validated
+    if (a.contains("fileUrl")) continue;
+    std::string sha(a.at("sha2").get_string());
+    std::transform(sha.begin(), sha.end(), sha.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (!attachments_.count(sha)) {
+      return Fail(where + ": statement.attachments[" + std::to_string(i) + "]: its content is not in the bundle");
+    }
+  }
   return Status::Ok();
 }
 
@@ -328,7 +352,9 @@ Status Reader::CheckManifest(const json::object& m, const VerifiedSignature& sig
       return Fail("member " + seen_[i].path + " is not where the manifest lists it");
     const auto* size = o->if_contains("size");
     const auto* sha = o->if_contains("sha256");
-    if (!size || !size->is_number() || size->to_number<uint64_t>() != seen_[i].size) {
+    boost::system::error_code ec;
+    uint64_t listed_size = size && size->is_number() ? size->to_number<uint64_t>(ec) : 0;
+    if (!size || !size->is_number() || ec || listed_size != seen_[i].size) {
       return Fail(listed + ": size does not match the manifest");
     }
     if (!sha || !sha->is_string() || sha->get_string() != seen_[i].sha256)

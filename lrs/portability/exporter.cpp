@@ -57,11 +57,9 @@ Status ExportLearner(const RecordStores& stores, const StoreKey& key, std::strin
   BundleWriter writer(sink, &key, NowMicros());
   LRS_RETURN_IF_ERROR(
       writer.Begin(json::object{{"id", learner->id}, {"name", learner->name}}, identities));
-  LRS_RETURN_IF_ERROR(stores.statements->ExportAttachments(
-      parts,
-      [&](const store::AttachmentContent& a) { return writer.AddAttachment(a.sha2, a.content); }));
-  LRS_RETURN_IF_ERROR(
-      stores.statements->ExportPartitions(parts, [&](const store::ExportedStatement& s) {
+  LRS_RETURN_IF_ERROR(stores.statements->ExportPartitions(
+      parts, [&](const store::AttachmentContent& a) { return writer.AddAttachment(a.sha2, a.content); },
+      [&](const store::ExportedStatement& s) {
         std::optional<std::string> voided_by;
         if (s.voided_by) voided_by = FormatUuid(*s.voided_by);
         return writer.AddStatement(s.json, s.provenance, voided_by);

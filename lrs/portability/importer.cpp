@@ -6,6 +6,7 @@
 #include "lrs/base/encoding.h"
 #include "lrs/base/json.h"
 #include "lrs/portability/bundle.h"
+#include "lrs/store/statement_stager.h"
 #include "lrs/xapi/agent.h"
 #include "lrs/xapi/format.h"
 
@@ -127,7 +128,7 @@ class Planner : public ImportVisitor {
     if (!stored.ok()) return stored.status();
     if (stored->has_value() && !**stored) Collide(conflicts_, id_text);
     ++(stored->has_value() ? summary.skipped_statements : summary.statements);
-    if (!stored->has_value() && line.voided_by) ++summary.voided;
+    if (!stored->has_value() && line.voided_by && !store::IsVoidingStatement(line.statement)) ++summary.voided;
     NoteAttachments(line.statement, *key);
     return Status::Ok();
   }
@@ -148,17 +149,12 @@ class Planner : public ImportVisitor {
   }
 
   // After the bundle verified: what forbids the import, if anything.
+  // After the bundle verified: what forbids the import, if anything. Whose
+  // identities these are is settled first: until then the learner may not
+  // learn anything of what is stored under them, and a conflict report
+  // compares stored content (a learner could otherwise sign a bundle naming
+  // someone else and probe their statements and documents).
   Status Decide(const ImportPolicy& policy, const std::string& signer) {
-    if (!conflicts_.empty() || !document_conflicts_.empty()) {
-      std::string msg = "import: nothing imported;";
-      if (!conflicts_.empty())
-        msg += " statements stored here with other content or another actor: " + Join(conflicts_) +
-               ";";
-      if (!document_conflicts_.empty())
-        msg += " documents stored here with other content: " + Join(document_conflicts_) + ";";
-      msg.pop_back();
-      return Status::Conflict(msg);
-    }
     for (size_t i = 0; i < identities_.size(); ++i) {
       std::string key = xapi::IfiKey(identities_[i]).value_or("");
       auto holder = stores_.accounts->LearnerOfIdentity(key);
@@ -172,11 +168,21 @@ class Planner : public ImportVisitor {
     }
     if (!to_link.empty() && !policy.trusted_keys.count(signer)) {
       return Status::Forbidden(
-          "import: nothing imported; the bundle brings identities you do not hold here, and "
-          "its signer (store " +
+          "import: nothing imported; the bundle brings identities you do not hold here, and its signer (store " +
           signer +
-          ") is not one this store trusts to vouch for them; "
-          "ask the operator to link them to you or to trust that store");
+          ") is not one this store trusts to vouch for them; ask the operator to link them to you or to trust "
+          "that store");
+    }
+    if (!conflicts_.empty() || !document_conflicts_.empty()) {
+      std::string msg = "import: nothing imported;";
+      if (!conflicts_.empty()) {
+        msg += " statements stored here with other content or another actor: " + Join(conflicts_) + ";";
+      }
+      if (!document_conflicts_.empty()) {
+        msg += " documents stored here with other content: " + Join(document_conflicts_) + ";";
+      }
+      msg.pop_back();
+      return Status::Conflict(msg);
     }
     return Status::Ok();
   }
@@ -343,9 +349,11 @@ Result<ImportSummary> ImportBundle(const RecordStores& stores, const ImportPolic
   summary.identities_linked = plan.to_link.size();
   summary.source_store = verified->signer.key_id;
   const auto* source_learner = verified->learner.if_contains("id");
-  summary.source_learner = source_learner && source_learner->is_string()
-                               ? std::string(source_learner->get_string())
-                               : "";
+  // Kept on the learner's record: only a well-formed id, never arbitrary text.
+  summary.source_learner =
+      source_learner && source_learner->is_string() && ParseUuid(source_learner->get_string())
+          ? std::string(source_learner->get_string())
+          : "";
   summary.bundle_created = verified->created;
   // A re-import that brought nothing new changes nothing, not even this log.
   if (summary.statements + summary.documents + summary.identities_linked == 0) return summary;

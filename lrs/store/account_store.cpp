@@ -205,6 +205,10 @@ Status AccountStore::RecordImport(std::string_view learner_id, json::object reco
   if (!l.ok()) return l.status();
   if (l->erased || l->erasing) return Status::NotFound("learner: not found");
   l->imports.push_back(std::move(record));
+  // The record is read on every request of the learner: it keeps the
+  // latest imports only.
+  constexpr size_t kKeptImports = 50;
+  if (l->imports.size() > kKeptImports) l->imports.erase(l->imports.begin());
   return WriteLearner(*l, {});
 }
 

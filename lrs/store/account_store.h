@@ -78,7 +78,8 @@ class AccountStore {
   // holds it; Conflict naming "identity" when another learner does;
   // NotFound for an unknown, erased or erasing learner.
   Result<Learner> LinkIdentity(std::string_view learner_id, const boost::json::object& agent);
-  // Appends `record` to the learner's imports. NotFound for an unknown,
+  // Appends `record` to the learner's imports (the latest 50 are kept).
+  // NotFound for an unknown,
   // erased or erasing learner.
   Status RecordImport(std::string_view learner_id, boost::json::object record);
   // The learner holding the identity with this IFI key, if any.

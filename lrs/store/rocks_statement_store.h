@@ -37,9 +37,8 @@ class RocksStatementStore : public StatementStore {
   Result<std::string> GetActivity(const std::string& activity_id) override;
   // statement_export.cpp
   Status ExportPartitions(const std::vector<uint64_t>& parts,
-                          const std::function<Status(const ExportedStatement&)>& fn) override;
-  Status ExportAttachments(const std::vector<uint64_t>& parts,
-                           const std::function<Status(const AttachmentContent&)>& fn) override;
+                          const std::function<Status(const AttachmentContent&)>& on_attachment,
+                          const std::function<Status(const ExportedStatement&)>& on_statement) override;
   Result<std::optional<StoredStatement>> Find(const Uuid& id, std::string* provenance = nullptr) override;
   Status PutAttachment(const std::string& partition, const AttachmentContent& attachment) override;
   uint64_t ConsistentThroughSeq() override { return committed_seq_.load(); }

@@ -61,11 +61,30 @@ Result<ExportedStatement> ReadExported(SnapshotReads& reads, uint64_t seq, std::
   return e;
 }
 
+Status ExportAttachments(Database* db, const SnapshotReads& reads, const std::vector<uint64_t>& parts,
+                         const std::function<Status(const AttachmentContent&)>& fn) {
+  std::set<std::string> seen;
+  for (uint64_t part : std::set<uint64_t>(parts.begin(), parts.end())) {
+    std::string prefix = keys::AttachmentPrefix(part);
+    auto it = db->NewIterator(reads.options());
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      std::string sha2 = HexEncode(
+          std::string_view(it->key().data() + prefix.size(), it->key().size() - prefix.size()));
+      if (!seen.insert(sha2).second) continue;
+      LRS_RETURN_IF_ERROR(fn(AttachmentContent{sha2, it->value().ToString()}));
+    }
+    LRS_RETURN_IF_ERROR(FromRocks(it->status()));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status RocksStatementStore::ExportPartitions(
-    const std::vector<uint64_t>& parts, const std::function<Status(const ExportedStatement&)>& fn) {
+    const std::vector<uint64_t>& parts, const std::function<Status(const AttachmentContent&)>& on_attachment,
+    const std::function<Status(const ExportedStatement&)>& on_statement) {
   SnapshotReads reads(db_->raw());
+  LRS_RETURN_IF_ERROR(ExportAttachments(db_, reads, parts, on_attachment));
   // One cursor per partition; each step takes the lowest sequence number.
   struct Cursor {
     std::unique_ptr<rocksdb::Iterator> it;
@@ -87,28 +106,10 @@ Status RocksStatementStore::ExportPartitions(
     if (!next) break;
     auto e = ReadExported(reads, next->seq(), next->it->value().ToString());
     if (!e.ok()) return e.status();
-    LRS_RETURN_IF_ERROR(fn(*e));
+    LRS_RETURN_IF_ERROR(on_statement(*e));
     next->it->Next();
   }
   for (auto& c : cursors) LRS_RETURN_IF_ERROR(FromRocks(c.it->status()));
-  return Status::Ok();
-}
-
-Status RocksStatementStore::ExportAttachments(
-    const std::vector<uint64_t>& parts, const std::function<Status(const AttachmentContent&)>& fn) {
-  SnapshotReads reads(db_->raw());
-  std::set<std::string> seen;
-  for (uint64_t part : std::set<uint64_t>(parts.begin(), parts.end())) {
-    std::string prefix = keys::AttachmentPrefix(part);
-    auto it = db_->NewIterator(reads.options());
-    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-      std::string sha2 = HexEncode(
-          std::string_view(it->key().data() + prefix.size(), it->key().size() - prefix.size()));
-      if (!seen.insert(sha2).second) continue;
-      LRS_RETURN_IF_ERROR(fn(AttachmentContent{sha2, it->value().ToString()}));
-    }
-    LRS_RETURN_IF_ERROR(FromRocks(it->status()));
-  }
   return Status::Ok();
 }
 

@@ -147,15 +147,15 @@ class StatementStore {
   // newest wins per property and per language), or NotFound.
   virtual Result<std::string> GetActivity(const std::string& activity_id) = 0;
 
-  // Calls `fn` for every statement stored in `parts`, in stored order across
-  // them, from one consistent snapshot; stops at fn's first error and
-  // returns it. Reads one statement at a time (any record size).
+  // Reads a record for an export, from one consistent snapshot (so every
+  // statement's attachments are there): first `on_attachment` for every
+  // attachment kept with the statements of `parts` (each content once), then
+  // `on_statement` for every statement stored in `parts`, in stored order
+  // across them. Stops at a callback's first error and returns it. Reads one
+  // record at a time (any record size).
   virtual Status ExportPartitions(const std::vector<uint64_t>& parts,
-                                  const std::function<Status(const ExportedStatement&)>& fn) = 0;
-  // Calls `fn` for every attachment kept with the statements of `parts`
-  // (each content once, however many partitions hold it).
-  virtual Status ExportAttachments(const std::vector<uint64_t>& parts,
-                                   const std::function<Status(const AttachmentContent&)>& fn) = 0;
+                                  const std::function<Status(const AttachmentContent&)>& on_attachment,
+                                  const std::function<Status(const ExportedStatement&)>& on_statement) = 0;
   // Whether a statement with this id exists (voided or not) and where: for
   // an import deciding "already here" from "taken by someone else".
   // `provenance`, when given, receives its provenance array ("" if none).

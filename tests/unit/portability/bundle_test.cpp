@@ -186,6 +186,21 @@ TEST_F(BundleTest, RandomMutationsAreRefusedWithoutCrashing) {
   }
 }
 
+TEST_F(BundleTest, AStatementWhoseAttachmentIsMissingIsRefused) {
+  StringSink sink;
+  BundleWriter w(&sink, key_.get(), 0);
+  ASSERT_TRUE(w.Begin(json::object{{"id", "x"}, {"name", "y"}},
+                      json::array{json::object{{"objectType", "Agent"}, {"mbox", kAdaMbox}}})
+                  .ok());
+  ASSERT_TRUE(w.AddStatement(Statement(0, Sha256Hex("never exported")), "", std::nullopt).ok());
+  ASSERT_TRUE(w.Finish().ok());
+  auto v = Read(sink.data());
+  ASSERT_FALSE(v.ok());
+  EXPECT_NE(v.status().message().find("statement.attachments[0]: its content is not in the bundle"),
+            std::string::npos)
+      << v.status().message();
+}
+
 TEST_F(BundleTest, DataAfterTheArchiveIsRefused) {
   auto v = Read(Write() + std::string(512, '\0'));
   ASSERT_FALSE(v.ok());

@@ -24,10 +24,12 @@ class StatementExportTest : public test_util::StoreFixture {
  protected:
   std::vector<ExportedStatement> ExportAll(const std::vector<uint64_t>& parts) {
     std::vector<ExportedStatement> out;
-    Status s = store_->ExportPartitions(parts, [&](const ExportedStatement& e) {
-      out.push_back(e);
-      return Status::Ok();
-    });
+    Status s = store_->ExportPartitions(
+        parts, [](const AttachmentContent&) { return Status::Ok(); },
+        [&](const ExportedStatement& e) {
+          out.push_back(e);
+          return Status::Ok();
+        });
     EXPECT_TRUE(s.ok()) << s.message();
     return out;
   }
@@ -97,13 +99,14 @@ TEST_F(StatementExportTest, AttachmentsPutAheadAreExportedOncePerContent) {
   ASSERT_TRUE(got.ok()) << got.status().message();
   EXPECT_EQ(*got, "certificate");
   std::vector<std::string> seen;
-  ASSERT_TRUE(store_
-                  ->ExportAttachments({PartOf(a), PartOf(a)},
-                                      [&](const AttachmentContent& c) {
-                                        seen.push_back(c.sha2 + "=" + c.content);
-                                        return Status::Ok();
-                                      })
-                  .ok());
+  Status exported = store_->ExportPartitions(
+      {PartOf(a), PartOf(a)},
+      [&](const AttachmentContent& c) {
+        seen.push_back(c.sha2 + "=" + c.content);
+        return Status::Ok();
+      },
+      [](const ExportedStatement&) { return Status::Ok(); });
+  ASSERT_TRUE(exported.ok()) << exported.message();
   EXPECT_EQ(seen, (std::vector<std::string>{sha + "=certificate"}));
   EXPECT_FALSE(store_->PutAttachment("x", {"not-hex", "y"}).ok());
 }
