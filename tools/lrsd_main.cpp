@@ -45,6 +45,7 @@ them, the first start on an empty data directory generates one and prints it
 once.
 
 Config file keys: listen, data, threads, worker_threads, block_cache_mb,
+memtable_mb (RocksDB memtable budget, default 128),
 max_body_bytes, max_statements_per_batch, read_timeout_seconds,
 authority_home_page, access_log, default_xapi_version, trusted_store_keys
 (array), max_import_bytes.
@@ -64,6 +65,7 @@ struct Settings {
   lrs::http::ServerOptions server;
   lrs::http::Limits limits;
   size_t block_cache_mb = 256;
+  size_t memtable_mb = 128;
   std::string authority_home_page = "urn:lrs:credential";
   std::string default_version = "1.0.3";
   std::set<std::string> trusted_store_keys;
@@ -97,6 +99,7 @@ bool ReadConfigFile(const std::string& path, Settings* s) {
       else if (key == "threads") s->server.io_threads = value.to_number<int>();
       else if (key == "worker_threads") s->server.worker_threads = value.to_number<int>();
       else if (key == "block_cache_mb") s->block_cache_mb = value.to_number<size_t>();
+      else if (key == "memtable_mb") s->memtable_mb = value.to_number<size_t>();
       else if (key == "max_body_bytes") s->server.max_body_bytes = value.to_number<size_t>();
       else if (key == "max_statements_per_batch") s->limits.max_statements_per_batch = value.to_number<size_t>();
       else if (key == "read_timeout_seconds") s->server.read_timeout = std::chrono::seconds(value.to_number<int>());
@@ -209,6 +212,7 @@ int main(int argc, char** argv) {
   lrs::store::DatabaseOptions db_options;
   db_options.path = settings.data;
   db_options.block_cache_bytes = settings.block_cache_mb << 20;
+  db_options.memtable_budget_bytes = settings.memtable_mb << 20;
   auto db = lrs::store::Database::Open(db_options);
   if (!db.ok()) {
     std::fprintf(stderr, "lrsd: %s\n", db.status().message().c_str());

@@ -1,7 +1,7 @@
 #include "lrs/portability/importer.h"
 
+#include <algorithm>
 #include <map>
-#include <unordered_set>
 
 #include "lrs/base/encoding.h"
 #include "lrs/base/json.h"
@@ -17,14 +17,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr size_t kListedIds = 20;  // how many colliding ids an error names
-
-struct UuidHash {
-  size_t operator()(const Uuid& u) const {
-    size_t h = 0;
-    for (int i = 0; i < 8; ++i) h = (h << 8) | u[i];
-    return h;
-  }
-};
 
 // The identity key of an Agent actor; nullopt for a Group or no IFI.
 std::optional<std::string> AgentKey(const json::object& statement) {
@@ -120,15 +112,13 @@ class Planner : public ImportVisitor {
     if (!key.ok()) return key.status();
     std::string id_text(line.statement.at("id").get_string());
     Uuid id = *ParseUuid(id_text);  // validated by the reader
-    if (!seen_.insert(id).second) {
-      return Status::InvalidArgument("bundle: statement line " + std::to_string(index + 1) +
-                                     ": id " + id_text + " appears twice");
-    }
+    ids_.push_back(id);
     auto stored = AlreadyStored(line, id, *key);
     if (!stored.ok()) return stored.status();
     if (stored->has_value() && !**stored) Collide(conflicts_, id_text);
     ++(stored->has_value() ? summary.skipped_statements : summary.statements);
-    if (!stored->has_value() && line.voided_by && !store::IsVoidingStatement(line.statement)) ++summary.voided;
+    if (!stored->has_value() && line.voided_by && !store::IsVoidingStatement(line.statement))
+      ++summary.voided;
     NoteAttachments(line.statement, *key);
     return Status::Ok();
   }
@@ -155,6 +145,12 @@ class Planner : public ImportVisitor {
   // compares stored content (a learner could otherwise sign a bundle naming
   // someone else and probe their statements and documents).
   Status Decide(const ImportPolicy& policy, const std::string& signer) {
+    std::sort(ids_.begin(), ids_.end());
+    if (auto twice = std::adjacent_find(ids_.begin(), ids_.end()); twice != ids_.end()) {
+      return Status::InvalidArgument("bundle: statement id " + FormatUuid(*twice) +
+                                     " appears twice");
+    }
+    std::vector<Uuid>().swap(ids_);
     for (size_t i = 0; i < identities_.size(); ++i) {
       std::string key = xapi::IfiKey(identities_[i]).value_or("");
       auto holder = stores_.accounts->LearnerOfIdentity(key);
@@ -168,15 +164,18 @@ class Planner : public ImportVisitor {
     }
     if (!to_link.empty() && !policy.trusted_keys.count(signer)) {
       return Status::Forbidden(
-          "import: nothing imported; the bundle brings identities you do not hold here, and its signer (store " +
+          "import: nothing imported; the bundle brings identities you do not hold here, and its "
+          "signer (store " +
           signer +
-          ") is not one this store trusts to vouch for them; ask the operator to link them to you or to trust "
+          ") is not one this store trusts to vouch for them; ask the operator to link them to you "
+          "or to trust "
           "that store");
     }
     if (!conflicts_.empty() || !document_conflicts_.empty()) {
       std::string msg = "import: nothing imported;";
       if (!conflicts_.empty()) {
-        msg += " statements stored here with other content or another actor: " + Join(conflicts_) + ";";
+        msg += " statements stored here with other content or another actor: " + Join(conflicts_) +
+               ";";
       }
       if (!document_conflicts_.empty()) {
         msg += " documents stored here with other content: " + Join(document_conflicts_) + ";";
@@ -215,7 +214,7 @@ class Planner : public ImportVisitor {
     return out;
   }
 
-  std::unordered_set<Uuid, UuidHash> seen_;
+  std::vector<Uuid> ids_;  // 16 bytes a statement: sorted once, for duplicates
   std::vector<std::string> conflicts_;
   std::vector<std::string> document_conflicts_;
   uint64_t collisions_ = 0;

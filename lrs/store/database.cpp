@@ -16,7 +16,7 @@ Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& o) {
   rocksdb::Options options;
   options.create_if_missing = true;
   options.IncreaseParallelism(2);
-  options.OptimizeLevelStyleCompaction();
+  options.OptimizeLevelStyleCompaction(o.memtable_budget_bytes);
   // Point lookups (id index, voided markers, partitions) dominate; bloom
   // filters make the many misses cheap.
   rocksdb::BlockBasedTableOptions table;
@@ -51,7 +51,8 @@ Database::~Database() {
 
 Result<std::optional<std::string>> Database::Get(std::string_view key) {
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) return FromRocks(s);
   return std::optional<std::string>(std::move(value));

@@ -19,6 +19,10 @@ namespace lrs::store {
 struct DatabaseOptions {
   std::string path;
   size_t block_cache_bytes = 256u << 20;
+  // What RocksDB's memtables may hold together before they are flushed
+  // (OptimizeLevelStyleCompaction's budget): with the block cache, the
+  // bulk of lrsd's memory under heavy writes such as an import.
+  size_t memtable_budget_bytes = 128u << 20;
   // Tests that never crash may turn fsync off; the server never does.
   bool sync_writes = true;
 };
