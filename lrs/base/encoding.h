@@ -18,6 +18,9 @@ std::string Base64UrlEncode(std::string_view bytes);  // no padding
 std::optional<std::string> Base64Decode(std::string_view text, bool url = false);
 
 std::string HexEncode(std::string_view bytes);  // lowercase
+// RFC 3986 percent-encoding of everything but the unreserved characters
+// (fit for a query value or one path segment).
+std::string PercentEncode(std::string_view in);
 std::optional<std::string> HexDecode(std::string_view hex);
 
 std::string Sha1(std::string_view data);    // raw 20 bytes

@@ -19,7 +19,8 @@ int HexDigit(char c) {
 // Every response names the version it speaks, even to a request that named
 // none (clients use it to detect the LRS's version).
 void SetXapiHeaders(Response& res, std::optional<xapi::Version> v) {
-  res.set("X-Experience-API-Version", std::string(xapi::VersionString(v.value_or(xapi::Version::k103))));
+  res.set("X-Experience-API-Version",
+          std::string(xapi::VersionString(v.value_or(xapi::Version::k103))));
 }
 }  // namespace
 
@@ -43,21 +44,6 @@ std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space
   return out;
 }
 
-std::string PercentEncode(std::string_view in) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : in) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 Result<QueryParams> QueryParams::Parse(std::string_view query) {
   QueryParams params;
   while (!query.empty()) {
@@ -71,7 +57,8 @@ Result<QueryParams> QueryParams::Parse(std::string_view query) {
     if (!name || !value) {
       return Status::InvalidArgument("query string: malformed percent-encoding");
     }
-    if (!IsValidUtf8(*name)) return Status::InvalidArgument("query string: a parameter name is not UTF-8");
+    if (!IsValidUtf8(*name))
+      return Status::InvalidArgument("query string: a parameter name is not UTF-8");
     if (!IsValidUtf8(*value)) return Status::InvalidArgument(*name + ": not valid UTF-8");
     params.Add(std::move(*name), std::move(*value));
   }
@@ -103,17 +90,27 @@ std::string HttpDate(int64_t micros) {
 bhttp::status HttpStatusOf(const Status& s) {
   using C = Status::Code;
   switch (s.code()) {
-    case C::kOk: return bhttp::status::ok;
-    case C::kInvalidArgument: return bhttp::status::bad_request;
-    case C::kUnauthorized: return bhttp::status::unauthorized;
-    case C::kForbidden: return bhttp::status::forbidden;
-    case C::kNotFound: return bhttp::status::not_found;
-    case C::kConflict: return bhttp::status::conflict;
-    case C::kPreconditionFailed: return bhttp::status::precondition_failed;
-    case C::kTooLarge: return bhttp::status::payload_too_large;
-    case C::kPreconditionRequired: return bhttp::status::precondition_required;
+    case C::kOk:
+      return bhttp::status::ok;
+    case C::kInvalidArgument:
+      return bhttp::status::bad_request;
+    case C::kUnauthorized:
+      return bhttp::status::unauthorized;
+    case C::kForbidden:
+      return bhttp::status::forbidden;
+    case C::kNotFound:
+      return bhttp::status::not_found;
+    case C::kConflict:
+      return bhttp::status::conflict;
+    case C::kPreconditionFailed:
+      return bhttp::status::precondition_failed;
+    case C::kTooLarge:
+      return bhttp::status::payload_too_large;
+    case C::kPreconditionRequired:
+      return bhttp::status::precondition_required;
     case C::kIoError:
-    case C::kInternal: return bhttp::status::internal_server_error;
+    case C::kInternal:
+      return bhttp::status::internal_server_error;
   }
   return bhttp::status::internal_server_error;
 }
@@ -142,8 +139,9 @@ Response ErrorResponse(const Request& req, const Status& status,
   if (status.Is(Status::Code::kUnauthorized)) {
     res.set(bhttp::field::www_authenticate, "Basic realm=\"xAPI\"");
   }
-  boost::json::object err{{"error", boost::json::object{{"code", static_cast<int>(res.result_int())},
-                                                        {"message", status.message()}}}};
+  boost::json::object err{
+      {"error", boost::json::object{{"code", static_cast<int>(res.result_int())},
+                                    {"message", status.message()}}}};
   res.body() = boost::json::serialize(err);
   res.prepare_payload();
   return res;
@@ -168,9 +166,10 @@ std::string AuditedRequest(const RequestContext& ctx) {
 
 }  // namespace
 
-Status CommitAudit(const RequestContext& ctx, Services& services, const consent::AuditTrail& trail) {
-  Status s = trail.Commit(services.audit, ctx.credential.key, std::string(ctx.request.method_string()),
-                          AuditedRequest(ctx));
+Status CommitAudit(const RequestContext& ctx, Services& services,
+                   const consent::AuditTrail& trail) {
+  Status s = trail.Commit(services.audit, ctx.credential.key,
+                          std::string(ctx.request.method_string()), AuditedRequest(ctx));
   return s.ok() ? s : Status::Internal("the audit log could not be written");
 }
 

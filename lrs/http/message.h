@@ -41,7 +41,6 @@ class QueryParams {
 };
 
 std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space);
-std::string PercentEncode(std::string_view in);
 
 // What a request and its response carry besides string bodies: a request
 // body the server spooled to a file (an imported bundle, too large to hold

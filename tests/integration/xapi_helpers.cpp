@@ -5,6 +5,7 @@
 #include <ctime>
 #include <random>
 
+#include "lrs/base/encoding.h"
 #include "tests/integration/lrs_process.h"
 
 namespace lrs_it {
@@ -46,20 +47,7 @@ std::string BasicAuth(const std::string& key, const std::string& secret) {
   return "Basic " + Base64(key + ":" + secret);
 }
 
-std::string PercentEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
+std::string PercentEncode(std::string_view text) { return lrs::PercentEncode(text); }
 
 std::string NewUuid() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};

@@ -215,21 +215,6 @@ lrs::Result<Endpoint> ParseUrl(std::string_view url) {
   return e;
 }
 
-std::string PathSegment(std::string_view segment) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : segment) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string ErrorMessage(const HttpReply& reply) {
   std::string head = "HTTP " + std::to_string(reply.status);
   boost::system::error_code ec;

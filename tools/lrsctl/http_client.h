@@ -29,9 +29,6 @@ struct Endpoint {
 // https:// is "TLS not supported yet by lrsctl".
 lrs::Result<Endpoint> ParseUrl(std::string_view url);
 
-// `segment` percent-encoded for use as one path segment.
-std::string PathSegment(std::string_view segment);
-
 struct HttpReply {
   int status = 0;
   std::string content_type;

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "lrs/base/clock.h"
+#include "lrs/base/encoding.h"
 #include "lrs/portability/byte_stream.h"
 
 namespace lrsctl {
@@ -90,12 +91,14 @@ Status MakeClient(const Args& args, const char* url, const char* key, const char
 }
 
 std::string ExportPath(const std::string& operator_learner) {
-  return operator_learner.empty() ? "/me/export"
-                                  : "/admin/learners/" + PathSegment(operator_learner) + "/export";
+  return operator_learner.empty()
+             ? "/me/export"
+             : "/admin/learners/" + lrs::PercentEncode(operator_learner) + "/export";
 }
 
 std::string ErasePath(const std::string& operator_learner) {
-  return operator_learner.empty() ? "/me" : "/admin/learners/" + PathSegment(operator_learner);
+  return operator_learner.empty() ? "/me"
+                                  : "/admin/learners/" + lrs::PercentEncode(operator_learner);
 }
 
 lrs::Result<FetchedBundle> FetchBundle(HttpClient& client, const std::string& path,

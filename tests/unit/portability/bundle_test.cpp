@@ -174,9 +174,15 @@ TEST_F(BundleTest, RandomMutationsAreRefusedWithoutCrashing) {
     for (int e = 0; e < edits; ++e) {
       size_t at = rng() % m.size();
       switch (rng() % 3) {
-        case 0: m[at] = static_cast<char>(rng()); break;
-        case 1: m.insert(at, 1 + rng() % 600, static_cast<char>(rng())); break;
-        default: m.erase(at, 1 + rng() % 600); break;
+        case 0:
+          m[at] = static_cast<char>(rng());
+          break;
+        case 1:
+          m.insert(at, 1 + rng() % 600, static_cast<char>(rng()));
+          break;
+        default:
+          m.erase(at, 1 + rng() % 600);
+          break;
       }
     }
     if (m == bytes) continue;

@@ -11,42 +11,17 @@
 #include <system_error>
 
 #include "lrs/base/encoding.h"
+#include "tests/common/temp_dir.h"
+#include "tests/unit/portability/tar_test_util.h"
 
 namespace lrs::portability {
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "lrs_byte_stream_XXXXXX").string();
-    if (mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-// Deterministic bytes that are not a repeating short pattern, so a chunk
-// written at the wrong offset shows up as a mismatch.
-std::string Pseudorandom(size_t n, uint32_t seed) {
-  std::string out(n, '\0');
-  uint32_t x = seed;
-  for (auto& c : out) {
-    x = x * 1664525u + 1013904223u;
-    c = static_cast<char>(x >> 24);
-  }
-  return out;
-}
+using lrs::test::TempDir;
+using tar_test::Pseudorandom;
 
 TEST(ByteStreamTest, FileSinkAndSourceRoundTripSeveralMegabytes) {
-  TempDir dir;
+  TempDir dir("lrs_byte_stream");
   ASSERT_FALSE(dir.path().empty()) << "mkdtemp failed";
   const std::string path = dir.path() + "/big.bin";
   const std::string data = Pseudorandom(3 * 1024 * 1024 + 123, 7);
@@ -82,7 +57,7 @@ TEST(ByteStreamTest, FileSinkAndSourceRoundTripSeveralMegabytes) {
 }
 
 TEST(ByteStreamTest, FileSinkTruncatesAndFinishesWithoutFsync) {
-  TempDir dir;
+  TempDir dir("lrs_byte_stream");
   ASSERT_FALSE(dir.path().empty()) << "mkdtemp failed";
   const std::string path = dir.path() + "/f";
   {
@@ -104,7 +79,7 @@ TEST(ByteStreamTest, FileSinkTruncatesAndFinishesWithoutFsync) {
 }
 
 TEST(ByteStreamTest, FileSinkDestroyedWithoutFinishCloses) {
-  TempDir dir;
+  TempDir dir("lrs_byte_stream");
   ASSERT_FALSE(dir.path().empty()) << "mkdtemp failed";
   const std::string path = dir.path() + "/g";
   {
@@ -121,7 +96,7 @@ TEST(ByteStreamTest, FileSinkDestroyedWithoutFinishCloses) {
 }
 
 TEST(ByteStreamTest, OpenErrorsNameThePathAndTheReason) {
-  TempDir dir;
+  TempDir dir("lrs_byte_stream");
   ASSERT_FALSE(dir.path().empty()) << "mkdtemp failed";
   const std::string missing = dir.path() + "/no/such/file";
 

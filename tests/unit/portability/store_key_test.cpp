@@ -15,6 +15,7 @@
 #include <string>
 
 #include "lrs/base/encoding.h"
+#include "tests/common/temp_dir.h"
 
 namespace lrs::portability {
 namespace {
@@ -32,24 +33,9 @@ constexpr std::string_view kRfcSigningInput =
 constexpr std::string_view kRfcSignature =
     "hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg";
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "lrs_store_key_XXXXXX").string();
-    if (mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string KeyFile() const { return path_ + "/store-key.pem"; }
+using lrs::test::TempDir;
 
- private:
-  std::string path_;
-};
+std::string KeyFile(const TempDir& dir) { return dir.path() + "/store-key.pem"; }
 
 void WriteFile(const std::string& path, std::string_view content) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -80,7 +66,7 @@ std::string RfcPrivateKeyPem() {
 }
 
 void ExpectRefused(const TempDir& dir, std::string_view file_content) {
-  WriteFile(dir.KeyFile(), file_content);
+  WriteFile(KeyFile(dir), file_content);
   auto key = StoreKey::LoadOrCreate(dir.path());
   ASSERT_FALSE(key.ok());
   EXPECT_TRUE(key.status().Is(Status::Code::kInvalidArgument)) << key.status().message();
@@ -90,12 +76,12 @@ void ExpectRefused(const TempDir& dir, std::string_view file_content) {
 }
 
 TEST(StoreKeyTest, CreatedOnceThenLoadedUnchanged) {
-  TempDir dir;
+  TempDir dir("lrs_store_key");
   ASSERT_FALSE(dir.path().empty());
   auto created = StoreKey::LoadOrCreate(dir.path());
   ASSERT_TRUE(created.ok()) << created.status().message();
-  EXPECT_TRUE(std::filesystem::exists(dir.KeyFile()));
-  EXPECT_FALSE(std::filesystem::exists(dir.KeyFile() + ".tmp"));
+  EXPECT_TRUE(std::filesystem::exists(KeyFile(dir)));
+  EXPECT_FALSE(std::filesystem::exists(KeyFile(dir) + ".tmp"));
 
   auto loaded = StoreKey::LoadOrCreate(dir.path());
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
@@ -106,46 +92,46 @@ TEST(StoreKeyTest, CreatedOnceThenLoadedUnchanged) {
 }
 
 TEST(StoreKeyTest, KeyFileIsReadableByItsOwnerOnly) {
-  TempDir dir;
+  TempDir dir("lrs_store_key");
   ASSERT_TRUE(StoreKey::LoadOrCreate(dir.path()).ok());
   struct stat st {};
-  ASSERT_EQ(stat(dir.KeyFile().c_str(), &st), 0);
+  ASSERT_EQ(stat(KeyFile(dir).c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
 
 TEST(StoreKeyTest, KeyFileIsPkcs8Pem) {
-  TempDir dir;
+  TempDir dir("lrs_store_key");
   ASSERT_TRUE(StoreKey::LoadOrCreate(dir.path()).ok());
-  std::ifstream in(dir.KeyFile());
+  std::ifstream in(KeyFile(dir));
   std::string first_line;
   std::getline(in, first_line);
   EXPECT_EQ(first_line, "-----BEGIN PRIVATE KEY-----");
 }
 
 TEST(StoreKeyTest, StaleTemporaryFileIsReplaced) {
-  TempDir dir;
-  WriteFile(dir.KeyFile() + ".tmp", "half a key from a crash");
+  TempDir dir("lrs_store_key");
+  WriteFile(KeyFile(dir) + ".tmp", "half a key from a crash");
   auto key = StoreKey::LoadOrCreate(dir.path());
   ASSERT_TRUE(key.ok()) << key.status().message();
-  EXPECT_FALSE(std::filesystem::exists(dir.KeyFile() + ".tmp"));
+  EXPECT_FALSE(std::filesystem::exists(KeyFile(dir) + ".tmp"));
   auto again = StoreKey::LoadOrCreate(dir.path());
   ASSERT_TRUE(again.ok());
   EXPECT_EQ((*again)->KeyId(), (*key)->KeyId());
 }
 
 TEST(StoreKeyTest, GarbageKeyFileIsRefused) {
-  TempDir dir;
+  TempDir dir("lrs_store_key");
   ExpectRefused(dir, "not a key at all\n");
   ExpectRefused(dir, "");
   ExpectRefused(dir, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
   // The refused file is left alone for an operator to inspect.
-  std::ifstream in(dir.KeyFile());
+  std::ifstream in(KeyFile(dir));
   std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_EQ(content, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
 }
 
 TEST(StoreKeyTest, RsaKeyFileIsRefused) {
-  TempDir dir;
+  TempDir dir("lrs_store_key");
   EVP_PKEY* rsa = EVP_RSA_gen(1024);
   ASSERT_NE(rsa, nullptr);
   std::string pem = ToPem(rsa, /*private_key=*/true);
@@ -155,7 +141,7 @@ TEST(StoreKeyTest, RsaKeyFileIsRefused) {
 }
 
 TEST(StoreKeyTest, PublicOnlyOrEncryptedKeyFileIsRefused) {
-  TempDir dir;
+  TempDir dir("lrs_store_key");
   EVP_PKEY* ed = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
   ASSERT_NE(ed, nullptr);
   std::string public_pem = ToPem(ed, /*private_key=*/false);
@@ -169,7 +155,7 @@ TEST(StoreKeyTest, PublicOnlyOrEncryptedKeyFileIsRefused) {
 }
 
 TEST(StoreKeyTest, MissingDirectoryIsAnIoError) {
-  TempDir dir;
+  TempDir dir("lrs_store_key");
   auto key = StoreKey::LoadOrCreate(dir.path() + "/no/such/dir");
   ASSERT_FALSE(key.ok());
   EXPECT_TRUE(key.status().Is(Status::Code::kIoError)) << key.status().message();
@@ -203,8 +189,8 @@ TEST(StoreKeyTest, Rfc8037ThumbprintVector) {
 }
 
 TEST(StoreKeyTest, Rfc8037SignatureVector) {
-  TempDir dir;
-  WriteFile(dir.KeyFile(), RfcPrivateKeyPem());
+  TempDir dir("lrs_store_key");
+  WriteFile(KeyFile(dir), RfcPrivateKeyPem());
   auto key = StoreKey::LoadOrCreate(dir.path());
   ASSERT_TRUE(key.ok()) << key.status().message();
   EXPECT_EQ((*key)->PublicJwk().at("x").as_string(), kRfcX);

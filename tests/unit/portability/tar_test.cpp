@@ -1,5 +1,5 @@
-// TarWriter and TarReader: round trips, byte layout, interoperability with
-// GNU tar in both directions, and every refusal the header comment promises.
+// TarWriter and TarReader: round trips, byte layout, and every refusal the
+// header comment promises (GNU tar interoperability: tar_gnu_test.cpp).
 #include "lrs/portability/tar.h"
 
 #include <gtest/gtest.h>
@@ -14,63 +14,12 @@
 #include <utility>
 #include <vector>
 
+#include "tests/unit/portability/tar_test_util.h"
+
 namespace lrs::portability {
 namespace {
 
-constexpr int64_t kMtime = 1735689600;  // 2025-01-01T00:00:00Z
-constexpr size_t kBlock = 512;
-
-using Members = std::vector<std::pair<std::string, std::string>>;
-
-std::string Pseudorandom(size_t n, uint32_t seed) {
-  std::string out(n, '\0');
-  uint32_t x = seed;
-  for (auto& c : out) {
-    x = x * 1664525u + 1013904223u;
-    c = static_cast<char>(x >> 24);
-  }
-  return out;
-}
-
-// A name of 205 bytes that only fits ustar split at its one '/'.
-const std::string& LongName() {
-  static const std::string name = std::string(120, 'p') + "/" + std::string(84, 'n');
-  return name;
-}
-
-Members SampleMembers() {
-  return {{"a.txt", "hello\n"},
-          {"empty", ""},
-          {"dir/exact512", Pseudorandom(512, 1)},
-          {"dir/big.bin", Pseudorandom(5000, 2)},
-          {LongName(), "long\n"},
-          {std::string(100, 'x'), "a name filling the whole name field"}};
-}
-
-std::string WriteArchive(const Members& members) {
-  StringSink sink;
-  TarWriter w(&sink, kMtime);
-  for (const auto& [name, content] : members) EXPECT_TRUE(w.Add(name, content).ok()) << name;
-  EXPECT_TRUE(w.Finish().ok());
-  EXPECT_EQ(w.bytes_written(), sink.data().size());
-  return sink.data();
-}
-
-// Every member of `archive`, or the first error.
-Result<Members> ReadArchive(std::string archive) {
-  StringSource source(std::move(archive));
-  TarReader r(&source);
-  Members out;
-  while (true) {
-    auto m = r.Next();
-    if (!m.ok()) return m.status();
-    if (!*m) return out;
-    auto content = r.ReadAll(1 << 20);
-    if (!content.ok()) return content.status();
-    if (content->size() != (*m)->size) return Status::Internal("size mismatch");
-    out.emplace_back((*m)->name, std::move(*content));
-  }
-}
+using namespace tar_test;
 
 // Overwrites bytes of the header at `header` and makes its checksum right
 // again, so only the change itself is under test.
@@ -499,147 +448,6 @@ TEST(TarTest, RefusesHeadersThatAreNotUstar) {
   // Not a tar archive at all.
   EXPECT_EQ(ReadError(std::string(4 * kBlock, 'z')).message(),
             "tar: bad header checksum at offset 0");
-}
-
-// ---------------------------------------------------------------------------
-// GNU tar, both ways
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "lrs_tar_XXXXXX").string();
-    if (mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-constexpr char kGnuTar[] = "/usr/bin/tar";
-
-// Runs `command` with stderr folded into stdout; the exit status and output.
-std::pair<int, std::string> RunShell(const std::string& command) {
-  std::FILE* p = popen((command + " 2>&1").c_str(), "r");
-  if (p == nullptr) return {-1, ""};
-  std::string out;
-  char buf[4096];
-  for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  return {pclose(p), out};
-}
-
-void WriteFile(const std::string& path, std::string_view content) {
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
-}
-
-TEST(TarGnuTest, GnuTarListsAndExtractsWhatTarWriterWrote) {
-  if (!std::filesystem::exists(kGnuTar)) GTEST_SKIP() << "no " << kGnuTar;
-  TempDir dir;
-  ASSERT_FALSE(dir.path().empty()) << "mkdtemp failed";
-  const std::string path = dir.path() + "/out.tar";
-  const Members members = SampleMembers();
-  {
-    auto file = FileSink::Create(path);
-    ASSERT_TRUE(file.ok()) << file.status().message();
-    TarWriter w(file->get(), kMtime);
-    for (const auto& [name, content] : members) ASSERT_TRUE(w.Add(name, content).ok());
-    ASSERT_TRUE(w.Finish().ok());
-    ASSERT_TRUE((*file)->Finish(true).ok());
-  }
-
-  // "-rw-r--r-- 0/0 <size> 2025-01-01 00:00 <name>", one line a member,
-  // and not a word on stderr.
-  auto [status, listing] = RunShell(std::string("TZ=UTC ") + kGnuTar + " -tvf " + path);
-  ASSERT_EQ(status, 0) << listing;
-  std::istringstream lines(listing);
-  std::string line;
-  for (const auto& [name, content] : members) {
-    ASSERT_TRUE(std::getline(lines, line)) << listing;
-    std::istringstream words(line);
-    std::string mode, owner, size, date, time, listed;
-    words >> mode >> owner >> size >> date >> time >> listed;
-    EXPECT_EQ(mode, "-rw-r--r--") << line;
-    EXPECT_EQ(owner, "0/0") << line;
-    EXPECT_EQ(size, std::to_string(content.size())) << line;
-    EXPECT_EQ(date + " " + time, "2025-01-01 00:00") << line;
-    EXPECT_EQ(listed, name) << line;
-  }
-  EXPECT_FALSE(std::getline(lines, line)) << "extra output: " << line;
-
-  for (const auto& [name, content] : members) {
-    auto [rc, extracted] = RunShell(std::string(kGnuTar) + " -xOf " + path + " " + name);
-    EXPECT_EQ(rc, 0) << name << ": " << extracted;
-    EXPECT_TRUE(extracted == content) << name;
-  }
-}
-
-TEST(TarGnuTest, TarReaderReadsWhatGnuTarWrote) {
-  if (!std::filesystem::exists(kGnuTar)) GTEST_SKIP() << "no " << kGnuTar;
-  TempDir dir;
-  ASSERT_FALSE(dir.path().empty()) << "mkdtemp failed";
-  const std::string deep = std::string(70, 'd') + "/" + std::string(70, 'e') + "/file.json";
-  const Members members = {{"hello.txt", "hello\n"},
-                           {"empty", ""},
-                           {"exact512", Pseudorandom(512, 4)},
-                           {"data/big.bin", Pseudorandom(20000, 5)},
-                           {deep, "{\"deep\":true}\n"}};
-  std::string names;
-  for (const auto& [name, content] : members) {
-    WriteFile(dir.path() + "/src/" + name, content);
-    names += " " + name;
-  }
-  auto [status, out] = RunShell("cd " + dir.path() + "/src && " + kGnuTar +
-                                " --format=ustar -cf ../gnu.tar" + names);
-  ASSERT_EQ(status, 0) << out;
-
-  auto file = FileSource::Open(dir.path() + "/gnu.tar");
-  ASSERT_TRUE(file.ok()) << file.status().message();
-  TarReader r(file->get());
-  Members back;
-  while (true) {
-    auto m = r.Next();
-    ASSERT_TRUE(m.ok()) << m.status().message();
-    if (!*m) break;
-    auto content = r.ReadAll(1 << 20);
-    ASSERT_TRUE(content.ok()) << content.status().message();
-    back.emplace_back((*m)->name, std::move(*content));
-  }
-  EXPECT_EQ(back, members);
-}
-
-TEST(TarGnuTest, RefusesGnuTarPaxAndGnuFormats) {
-  if (!std::filesystem::exists(kGnuTar)) GTEST_SKIP() << "no " << kGnuTar;
-  TempDir dir;
-  ASSERT_FALSE(dir.path().empty()) << "mkdtemp failed";
-  const std::string long_name = std::string(110, 'l');  // GNU needs 'L' for it
-  WriteFile(dir.path() + "/src/" + long_name, "x");
-  WriteFile(dir.path() + "/src/short", "y");
-  struct Case {
-    std::string args;
-    std::string expected;
-  } cases[] = {
-      {"--format=pax -cf ../a.tar short", "tar: pax extended header at offset 0 refused"},
-      {"--format=gnu -cf ../a.tar " + long_name, "tar: GNU long name header at offset 0 refused"},
-      {"--format=gnu -cf ../a.tar short", "tar: not a POSIX ustar header at offset 0"},
-  };
-  for (const auto& c : cases) {
-    auto [status, out] = RunShell("cd " + dir.path() + "/src && " + kGnuTar + " " + c.args);
-    ASSERT_EQ(status, 0) << out;
-    auto file = FileSource::Open(dir.path() + "/a.tar");
-    ASSERT_TRUE(file.ok()) << file.status().message();
-    TarReader r(file->get());
-    auto m = r.Next();
-    ASSERT_FALSE(m.ok()) << c.args;
-    EXPECT_EQ(m.status().message(), c.expected) << c.args;
-  }
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include "lrs/store/rocks_statement_store.h"
 #include "lrs/store/statement_store.h"
 #include "lrs/xapi/agent.h"
+#include "tests/common/temp_dir.h"
 
 namespace lrs::store::test_util {
 
@@ -72,29 +73,9 @@ inline NewStatement ToNew(const json::object& s) {
   return n;
 }
 
-// A fresh directory under /tmp, removed with all it holds when destroyed.
 // Declare it before the database that lives in it, so the database closes
 // first.
-class TempDir {
- public:
-  explicit TempDir(std::string_view prefix = "lrs_store_test") {
-    std::string tmpl = "/tmp/" + std::string(prefix) + "_XXXXXX";
-    if (mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
-  }
-  ~TempDir() {
-    if (path_.empty()) return;
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  // Empty when mkdtemp failed.
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using lrs::test::TempDir;
 
 // A fresh database and statement store in a temporary directory.
 class StoreFixture : public ::testing::Test {
