@@ -5,11 +5,58 @@
 
 namespace lrs::store {
 
+namespace {
+// Numbers reserved per durable counter write.
+constexpr uint64_t kReserveBlock = 1024;
+// Cached names beyond this are dropped all at once (refilled by reads).
+constexpr size_t kMaxCached = 200000;
+
+std::string MappingValue(uint64_t part, std::string_view name) {
+  std::string value;
+  PutBigEndian64(&value, part);
+  value.append(name);
+  return value;
+}
+}  // namespace
+
+void PartitionDirectory::Remember(const std::string& name, uint64_t part) {
+  if (committed_.size() >= kMaxCached) committed_.clear();
+  committed_[name] = part;
+}
+
 Result<std::optional<uint64_t>> PartitionDirectory::Find(std::string_view name) {
+  std::string key(name);
+  uint64_t generation;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = committed_.find(key); it != committed_.end())
+      return std::optional<uint64_t>(it->second);
+    generation = generation_;
+  }
   auto v = db_->Get(keys::Partition(name));
   if (!v.ok()) return v.status();
   if (!v->has_value()) return std::optional<uint64_t>();
-  return std::optional<uint64_t>(GetBigEndian64(**v));
+  uint64_t part = GetBigEndian64(**v);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (generation == generation_) Remember(key, part);
+  return std::optional<uint64_t>(part);
+}
+
+Result<uint64_t> PartitionDirectory::Allocate() {
+  if (next_ == 0) {
+    auto counter = db_->Get(keys::Meta("next_partition"));
+    if (!counter.ok()) return counter.status();
+    next_ = reserved_until_ = counter->has_value() ? GetBigEndian64(**counter) : 1;
+  }
+  if (next_ >= reserved_until_) {
+    std::string value;
+    PutBigEndian64(&value, next_ + kReserveBlock);
+    rocksdb::WriteBatch batch;
+    batch.Put(keys::Meta("next_partition"), value);
+    LRS_RETURN_IF_ERROR(db_->WriteDurable(&batch));
+    reserved_until_ = next_ + kReserveBlock;
+  }
+  return next_++;
 }
 
 Result<uint64_t> PartitionDirectory::FindOrCreate(std::string_view name) {
@@ -17,26 +64,76 @@ Result<uint64_t> PartitionDirectory::FindOrCreate(std::string_view name) {
   if (!found.ok()) return found.status();
   if (found->has_value()) return **found;
 
-  std::lock_guard<std::mutex> lock(create_mu_);
-  found = Find(name);  // another thread may have created it meanwhile
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string key(name);
+  if (auto it = committed_.find(key); it != committed_.end()) return it->second;
+  // Staged by the statement writer and not committed yet: the same number,
+  // made durable here (its batch writes the same mapping again).
+  std::optional<uint64_t> part;
+  if (auto it = staged_.find(key); it != staged_.end()) part = it->second;
+  if (!part) {
+    auto existing = db_->Get(keys::Partition(name));  // created since Find
+    if (!existing.ok()) return existing.status();
+    if (existing->has_value()) part = GetBigEndian64(**existing);
+  }
+  rocksdb::WriteBatch batch;
+  if (!part) {
+    auto fresh = Allocate();
+    if (!fresh.ok()) return fresh.status();
+    part = *fresh;
+  }
+  batch.Put(keys::Partition(name), MappingValue(*part, name));
+  LRS_RETURN_IF_ERROR(db_->WriteDurable(&batch));
+  Remember(key, *part);
+  return *part;
+}
+
+Result<uint64_t> PartitionDirectory::FindOrStage(std::string_view name, rocksdb::WriteBatch* batch,
+                                                 std::vector<std::string>* staged) {
+  auto found = Find(name);
   if (!found.ok()) return found.status();
   if (found->has_value()) return **found;
-  auto last = db_->Get(keys::Meta("next_partition"));
-  if (!last.ok()) return last.status();
-  uint64_t id = last->has_value() ? GetBigEndian64(**last) : 1;
-  std::string next, value;
-  PutBigEndian64(&next, id + 1);
-  PutBigEndian64(&value, id);
-  value.append(name);
-  rocksdb::WriteBatch batch;
-  batch.Put(keys::Meta("next_partition"), next);
-  batch.Put(keys::Partition(name), value);
-  LRS_RETURN_IF_ERROR(db_->WriteDurable(&batch));
-  return id;
+
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string key(name);
+  if (auto it = committed_.find(key); it != committed_.end()) return it->second;
+  uint64_t part;
+  if (auto it = staged_.find(key); it != staged_.end()) {
+    part = it->second;
+  } else {
+    auto existing = db_->Get(keys::Partition(name));
+    if (!existing.ok()) return existing.status();
+    if (existing->has_value()) {
+      part = GetBigEndian64(**existing);
+      Remember(key, part);
+      return part;
+    }
+    auto fresh = Allocate();
+    if (!fresh.ok()) return fresh.status();
+    part = *fresh;
+    staged_[key] = part;
+  }
+  batch->Put(keys::Partition(name), MappingValue(part, name));
+  staged->push_back(key);
+  return part;
+}
+
+void PartitionDirectory::Settle(const std::vector<std::string>& staged, bool committed) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& name : staged) {
+    auto it = staged_.find(name);
+    if (it == staged_.end()) continue;
+    // A failed batch leaves its numbers unused; FindOrCreate may have made
+    // one durable meanwhile, which Find then reads back.
+    if (committed) Remember(name, it->second);
+    staged_.erase(it);
+  }
 }
 
 Status PartitionDirectory::Forget(std::string_view name) {
-  std::lock_guard<std::mutex> lock(create_mu_);
+  std::lock_guard<std::mutex> lock(mu_);
+  committed_.erase(std::string(name));
+  ++generation_;
   rocksdb::WriteBatch batch;
   batch.Delete(keys::Partition(name));
   return db_->WriteDurable(&batch);

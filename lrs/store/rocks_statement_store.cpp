@@ -31,12 +31,13 @@ Status CheckFormat(Database* db, bool has_statements) {
   if (!format.ok()) return format.status();
   if (format->has_value()) {
     if (**format == kFormat) return Status::Ok();
-    return Status::InvalidArgument("data directory: key layout version " + **format + ", this lrsd reads " +
-                                   std::string(kFormat));
+    return Status::InvalidArgument("data directory: key layout version " + **format +
+                                   ", this lrsd reads " + std::string(kFormat));
   }
   if (has_statements) {
     return Status::InvalidArgument(
-        "data directory: written by a development build before key layout version 2; start with an empty "
+        "data directory: written by a development build before key layout version 2; start with an "
+        "empty "
         "directory");
   }
   rocksdb::WriteBatch batch;
@@ -91,7 +92,8 @@ Result<uint64_t> RocksStatementStore::ErasePartitions(const std::vector<uint64_t
   return erased;
 }
 
-Result<std::optional<uint64_t>> RocksStatementStore::AuthorityScope(std::string_view authority_ifi_key) {
+Result<std::optional<uint64_t>> RocksStatementStore::AuthorityScope(
+    std::string_view authority_ifi_key) {
   return partitions_.Find(keys::AuthorityScopeName(authority_ifi_key));
 }
 
@@ -130,11 +132,14 @@ void RocksStatementStore::LeadGroup(std::unique_lock<std::mutex>& lock) {
       any = any || w->result.ok();
     }
   } catch (const std::exception& e) {
-    for (Writer* w : group) w->result = Status::Internal(std::string("staging failed: ") + e.what());
+    for (Writer* w : group)
+      w->result = Status::Internal(std::string("staging failed: ") + e.what());
     any = false;
   }
+  bool committed = false;
   if (any) {
     Status written = db_->WriteDurable(stager.Finish());
+    committed = written.ok();
     if (written.ok()) {
       last_seq_ = last_seq;
       committed_seq_ = last_seq;
@@ -145,6 +150,7 @@ void RocksStatementStore::LeadGroup(std::unique_lock<std::mutex>& lock) {
     }
   }
 
+  partitions_.Settle(stager.staged_partitions(), committed);
   lock.lock();
   HandOver(group);
 }
@@ -199,7 +205,8 @@ Result<std::string> RocksStatementStore::GetAttachment(uint64_t part, const std:
   std::string hex = sha2;
   for (char& c : hex) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   auto raw = HexDecode(hex);
-  if (!raw || (raw->size() != 32 && raw->size() != 48 && raw->size() != 64)) return Status::NotFound("no attachment with that sha2");
+  if (!raw || (raw->size() != 32 && raw->size() != 48 && raw->size() != 64))
+    return Status::NotFound("no attachment with that sha2");
   auto v = db_->Get(keys::Attachment(part, *raw));
   if (!v.ok()) return v.status();
   if (!v->has_value()) return Status::NotFound("no attachment with that sha2");

@@ -47,8 +47,10 @@ Result<uint64_t> RocksStatementStore::ErasePartition(uint64_t part) {
   auto it = db_->NewIterator(rocksdb::ReadOptions());
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     uint64_t seq = GetBigEndian64(std::string_view(it->key().data() + 9, 8));
-    auto parsed = ParseJson(std::string_view(it->value().data(), it->value().size()), "stored statement");
-    if (!parsed.ok() || !parsed->is_object()) return Status::Internal("erasure: a stored statement is not JSON");
+    auto parsed =
+        ParseJson(std::string_view(it->value().data(), it->value().size()), "stored statement");
+    if (!parsed.ok() || !parsed->is_object())
+      return Status::Internal("erasure: a stored statement is not JSON");
     const auto& statement = parsed->get_object();
     auto id = ParseUuid(statement.at("id").as_string());
     if (!id) return Status::Internal("erasure: a stored statement has no id");
@@ -72,7 +74,9 @@ Result<uint64_t> RocksStatementStore::ErasePartition(uint64_t part) {
     LRS_RETURN_IF_ERROR(Unreference(*id, part, &batch));
     // The partition's own 'Q' and 'Y' ranges go below, by range; this removes
     // the authority scope's entries.
-    LRS_RETURN_IF_ERROR(IndexScoped(&partitions_, statement, part, seq, *id, "", /*put=*/false, &batch));
+    auto scope = AuthorityScopeOf(&partitions_, statement);
+    if (!scope.ok()) return scope.status();
+    IndexScoped({part, seq, *id, "", OwnTermIds(statement), *scope}, /*put=*/false, &batch);
     ++erased;
     if (++in_batch == kStatementsPerBatch) {
       LRS_RETURN_IF_ERROR(db_->WriteDurable(&batch));
@@ -92,12 +96,14 @@ Result<uint64_t> RocksStatementStore::ErasePartition(uint64_t part) {
 
 // Drops `target`'s reference records and takes its terms back from the
 // statements outside `erasing` that reference it.
-Status RocksStatementStore::Unreference(const Uuid& target, uint64_t erasing, rocksdb::WriteBatch* batch) {
+Status RocksStatementStore::Unreference(const Uuid& target, uint64_t erasing,
+                                        rocksdb::WriteBatch* batch) {
   std::string prefix = keys::RefTargetPrefix(target);
   auto refs = db_->NewIterator(rocksdb::ReadOptions());
   for (refs->Seek(prefix); refs->Valid() && refs->key().starts_with(prefix); refs->Next()) {
     Uuid referrer;
-    std::copy(refs->key().data() + prefix.size(), refs->key().data() + refs->key().size(), referrer.begin());
+    std::copy(refs->key().data() + prefix.size(), refs->key().data() + refs->key().size(),
+              referrer.begin());
     LRS_RETURN_IF_ERROR(Reterm(referrer, "", erasing, batch, 0));
     batch->Delete(refs->key());
   }
@@ -106,8 +112,8 @@ Status RocksStatementStore::Unreference(const Uuid& target, uint64_t erasing, ro
 
 // Gives `referrer` its own terms plus `inherited` (its target's, now) in the
 // global index, dropping the rest, and so on down the chain of references.
-Status RocksStatementStore::Reterm(const Uuid& referrer, const std::string& inherited, uint64_t erasing,
-                                   rocksdb::WriteBatch* batch, int depth) {
+Status RocksStatementStore::Reterm(const Uuid& referrer, const std::string& inherited,
+                                   uint64_t erasing, rocksdb::WriteBatch* batch, int depth) {
   constexpr int kMaxDepth = 16;  // as the stager's propagation
   if (depth >= kMaxDepth) return Status::Ok();
   auto loc = db_->Get(keys::IdIndex(referrer));
@@ -121,7 +127,8 @@ Status RocksStatementStore::Reterm(const Uuid& referrer, const std::string& inhe
   if (!old_terms.ok()) return old_terms.status();
   if (!body->has_value() || !old_terms->has_value()) return Status::Ok();
   auto parsed = ParseJson(**body, "stored statement");
-  if (!parsed.ok() || !parsed->is_object()) return Status::Internal("a stored statement is not JSON");
+  if (!parsed.ok() || !parsed->is_object())
+    return Status::Internal("a stored statement is not JSON");
   std::string terms = OwnTerms(parsed->get_object());
   for (size_t i = 0; i + keys::kTermIdSize <= inherited.size(); i += keys::kTermIdSize) {
     std::string_view t = std::string_view(inherited).substr(i, keys::kTermIdSize);
@@ -137,7 +144,8 @@ Status RocksStatementStore::Reterm(const Uuid& referrer, const std::string& inhe
   auto refs = db_->NewIterator(rocksdb::ReadOptions());
   for (refs->Seek(prefix); refs->Valid() && refs->key().starts_with(prefix); refs->Next()) {
     Uuid next;
-    std::copy(refs->key().data() + prefix.size(), refs->key().data() + refs->key().size(), next.begin());
+    std::copy(refs->key().data() + prefix.size(), refs->key().data() + refs->key().size(),
+              next.begin());
     LRS_RETURN_IF_ERROR(Reterm(next, terms, erasing, batch, depth + 1));
   }
   return FromRocks(refs->status());

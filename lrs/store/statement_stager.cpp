@@ -1,5 +1,5 @@
-#include "lrs/base/json.h"
 #include "lrs/store/statement_stager.h"
+#include "lrs/base/json.h"
 
 #include <algorithm>
 
@@ -72,7 +72,8 @@ std::optional<Uuid> StatementRefTarget(const json::object& statement) {
   if (it == statement.end() || !it->value().is_object()) return std::nullopt;
   const auto& o = it->value().get_object();
   auto type = o.find("objectType");
-  if (type == o.end() || !type->value().is_string() || type->value().get_string() != "StatementRef") {
+  if (type == o.end() || !type->value().is_string() ||
+      type->value().get_string() != "StatementRef") {
     return std::nullopt;
   }
   auto id = o.find("id");
@@ -123,9 +124,12 @@ Result<bool> StatementStager::IsVoided(const std::string& raw_id, const Pending&
   return v->has_value();
 }
 
-Result<std::optional<std::string>> StatementStager::MarkerOf(const std::string& raw_id, const Pending& p) {
-  if (auto it = p.markers.find(raw_id); it != p.markers.end()) return std::optional<std::string>(it->second);
-  if (auto it = markers_.find(raw_id); it != markers_.end()) return std::optional<std::string>(it->second);
+Result<std::optional<std::string>> StatementStager::MarkerOf(const std::string& raw_id,
+                                                             const Pending& p) {
+  if (auto it = p.markers.find(raw_id); it != p.markers.end())
+    return std::optional<std::string>(it->second);
+  if (auto it = markers_.find(raw_id); it != markers_.end())
+    return std::optional<std::string>(it->second);
   Uuid id;
   std::copy(raw_id.begin(), raw_id.end(), id.begin());
   return db_->Get(keys::Voided(id));
@@ -147,13 +151,26 @@ Status StatementStager::ApplyVoid(const Uuid& target, const std::string& marker,
     // plain reference (validation already rejected it where the spec says so).
     if (k.voiding) return Status::Ok();
     auto stored = ParseJson(k.json, "stored statement");
-    if (!stored.ok() || !stored->is_object()) return Status::Internal("stored statement is not a JSON object");
+    if (!stored.ok() || !stored->is_object())
+      return Status::Internal("stored statement is not a JSON object");
     // Nor may anyone void what is neither in their partition nor theirs.
     if (!MayVoid(marker, k.part, AuthorityKeyOf(stored->get_object()))) return Status::Ok();
     p.batch.Delete(keys::StoredOrder(k.seq));
     ForEachTerm(k.terms, [&](std::string_view t) { p.batch.Delete(keys::TermIndex(t, k.seq)); });
-    LRS_RETURN_IF_ERROR(IndexScoped(partitions_, stored->get_object(), k.part, k.seq, target, k.part_terms,
-                                    /*put=*/false, &p.batch));
+    // The scope may have been created by this very group, not committed yet.
+    std::optional<uint64_t> scope;
+    if (std::string key = AuthorityKeyOf(stored->get_object()); !key.empty()) {
+      auto it = group_partitions_.find(keys::AuthorityScopeName(key));
+      if (it != group_partitions_.end()) {
+        scope = it->second;
+      } else {
+        auto found = partitions_->Find(keys::AuthorityScopeName(key));
+        if (!found.ok()) return found.status();
+        scope = *found;
+      }
+    }
+    IndexScoped({k.part, k.seq, target, k.part_terms, OwnTermIds(stored->get_object()), scope},
+                /*put=*/false, &p.batch);
   }
   p.batch.Put(keys::Voided(target), marker);
   p.voided[raw] = true;
@@ -161,43 +178,39 @@ Status StatementStager::ApplyVoid(const Uuid& target, const std::string& marker,
   return Status::Ok();
 }
 
-Status IndexScoped(PartitionDirectory* partitions, const json::object& statement, uint64_t part,
-                   uint64_t seq, const Uuid& id, std::string_view part_terms, bool put,
-                   rocksdb::WriteBatch* batch) {
-  std::vector<std::pair<uint64_t, std::string>> scopes{{part, std::string(part_terms)}};
+std::string OwnTermIds(const json::object& statement) {
   std::string own;
   for (const auto& t : xapi::ExtractTerms(json::value(statement))) own += keys::TermId(t);
-  if (auto authority = statement.find("authority"); authority != statement.end()) {
-    if (auto key = xapi::IfiKey(authority->value())) {
-      std::string name = keys::AuthorityScopeName(*key);
-      if (put) {
-        auto scope = partitions->FindOrCreate(name);
-        if (!scope.ok()) return scope.status();
-        scopes.emplace_back(*scope, own);
-      } else {
-        auto scope = partitions->Find(name);
-        if (!scope.ok()) return scope.status();
-        if (scope->has_value()) scopes.emplace_back(**scope, own);
-      }
-    }
-  }
-  std::string where = keys::PartAndId(part, id);
+  return own;
+}
+
+Result<std::optional<uint64_t>> AuthorityScopeOf(PartitionDirectory* partitions,
+                                                 const json::object& statement) {
+  std::string key = AuthorityKeyOf(statement);
+  if (key.empty()) return std::optional<uint64_t>();
+  return partitions->Find(keys::AuthorityScopeName(key));
+}
+
+void IndexScoped(const ScopedEntries& e, bool put, rocksdb::WriteBatch* batch) {
+  std::vector<std::pair<uint64_t, std::string_view>> scopes{{e.part, e.part_terms}};
+  if (e.authority_scope) scopes.emplace_back(*e.authority_scope, e.own_terms);
+  std::string where = keys::PartAndId(e.part, e.id);
   for (const auto& [scope, terms] : scopes) {
-    std::string order = keys::SeqKey(keys::ScopedOrderPrefix(scope), seq);
+    std::string order = keys::SeqKey(keys::ScopedOrderPrefix(scope), e.seq);
     put ? batch->Put(order, where) : batch->Delete(order);
     ForEachTerm(terms, [&](std::string_view t) {
-      std::string k = keys::SeqKey(keys::ScopedTermPrefix(scope, t), seq);
+      std::string k = keys::SeqKey(keys::ScopedTermPrefix(scope, t), e.seq);
       put ? batch->Put(k, where) : batch->Delete(k);
     });
   }
-  return Status::Ok();
 }
 
 Result<std::vector<std::string>> StatementStager::Referrers(const std::string& raw_target,
                                                             const Pending& p) {
   std::vector<std::string> out;
   using RefMap = std::multimap<std::string, std::string>;
-  for (const RefMap* refs : {static_cast<const RefMap*>(&p.refs), static_cast<const RefMap*>(&refs_)}) {
+  for (const RefMap* refs :
+       {static_cast<const RefMap*>(&p.refs), static_cast<const RefMap*>(&refs_)}) {
     auto [lo, hi] = refs->equal_range(raw_target);
     for (auto it = lo; it != hi; ++it) out.push_back(it->second);
   }
@@ -212,7 +225,8 @@ Result<std::vector<std::string>> StatementStager::Referrers(const std::string& r
   return out;
 }
 
-Status StatementStager::PropagateToReferrers(const std::string& raw_target, const std::string& terms,
+Status StatementStager::PropagateToReferrers(const std::string& raw_target,
+                                             const std::string& terms,
                                              const std::string& part_terms, uint64_t target_part,
                                              Pending& p, int depth) {
   // References form chains, not cycles (a statement can only reference an
@@ -237,7 +251,8 @@ Status StatementStager::PropagateToReferrers(const std::string& raw_target, cons
     if (!voided.ok()) return voided.status();
     if (!*voided || k.voiding) {
       std::string where = keys::PartAndId(k.part, id);
-      ForEachTerm(added, [&](std::string_view t) { p.batch.Put(keys::TermIndex(t, k.seq), where); });
+      ForEachTerm(added,
+                  [&](std::string_view t) { p.batch.Put(keys::TermIndex(t, k.seq), where); });
       ForEachTerm(added_part, [&](std::string_view t) {
         p.batch.Put(keys::SeqKey(keys::ScopedTermPrefix(k.part, t), k.seq), where);
       });
@@ -287,7 +302,7 @@ Status StatementStager::StageOne(NewStatement& s, Pending& p, InsertOutcome& out
     return Status::Ok();
   }
 
-  auto part = partitions_->FindOrCreate(s.partition);
+  auto part = StagePartition(s.partition);
   if (!part.ok()) return part.status();
   uint64_t now_seq = static_cast<uint64_t>(NowMicros() / 1000) * 1000;
   uint64_t seq = std::max(p.last_seq + 1, now_seq);
@@ -305,8 +320,8 @@ Status StatementStager::StageOne(NewStatement& s, Pending& p, InsertOutcome& out
 
   // Terms: its own, plus those of a referenced statement (a statement that
   // targets another matches the filters its target matches).
-  std::string terms;
-  for (const auto& t : xapi::ExtractTerms(json::value(s.statement))) terms += keys::TermId(t);
+  const std::string own_terms = OwnTermIds(s.statement);
+  std::string terms = own_terms;
   std::string part_terms = terms;
   if (target) {
     auto ref = Lookup(UuidBytes(*target), p);
@@ -354,13 +369,30 @@ Status StatementStager::StageOne(NewStatement& s, Pending& p, InsertOutcome& out
     std::string where = keys::PartAndId(*part, s.id);
     p.batch.Put(keys::StoredOrder(seq), where);
     ForEachTerm(terms, [&](std::string_view t) { p.batch.Put(keys::TermIndex(t, seq), where); });
-    LRS_RETURN_IF_ERROR(IndexScoped(partitions_, s.statement, *part, seq, s.id, part_terms, /*put=*/true, &p.batch));
+    std::optional<uint64_t> authority_scope;
+    if (std::string key = AuthorityKeyOf(s.statement); !key.empty()) {
+      auto scope = StagePartition(keys::AuthorityScopeName(key));
+      if (!scope.ok()) return scope.status();
+      authority_scope = *scope;
+    }
+    IndexScoped({*part, seq, s.id, part_terms, own_terms, authority_scope}, /*put=*/true, &p.batch);
   }
   NoteAttachments(s.statement, *part, p);
   LRS_RETURN_IF_ERROR(PropagateToReferrers(raw_id, terms, part_terms, *part, p, 0));
-  p.known[raw_id] = Known{*part, seq, voiding, std::move(body), std::move(terms), std::move(part_terms)};
+  p.known[raw_id] =
+      Known{*part, seq, voiding, std::move(body), std::move(terms), std::move(part_terms)};
   out.ids.push_back(id_text);
   return Status::Ok();
+}
+
+// New partitions join the group's batch whether or not the request that
+// named them succeeds: an unused mapping is harmless, and a later request of
+// the group may already use the number.
+Result<uint64_t> StatementStager::StagePartition(const std::string& name) {
+  if (auto it = group_partitions_.find(name); it != group_partitions_.end()) return it->second;
+  auto part = partitions_->FindOrStage(name, &group_, &staged_partitions_);
+  if (part.ok()) group_partitions_[name] = *part;
+  return part;
 }
 
 Result<InsertOutcome> StatementStager::StageRequest(

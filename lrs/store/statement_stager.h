@@ -31,6 +31,9 @@ class StatementStager {
 
   // The group's batch, including the updated counters.
   rocksdb::WriteBatch* Finish();
+  // The partitions this group created; PartitionDirectory::Settle takes them
+  // once the batch's fate is known.
+  const std::vector<std::string>& staged_partitions() const { return staged_partitions_; }
 
  private:
   // What the group knows of a statement id (from the store or this group).
@@ -45,16 +48,17 @@ class StatementStager {
   // A request's staged state, merged into the group's on success.
   struct Pending {
     rocksdb::WriteBatch batch;
-    std::map<std::string, Known> known;          // by raw uuid bytes
-    std::map<std::string, bool> voided;          // raw uuid -> voided now
-    std::map<std::string, std::string> markers;  // raw uuid -> 'V' value written
-    std::map<std::string, std::string> activities;  // activity id -> merged JSON
-    std::multimap<std::string, std::string> refs;   // raw target uuid -> raw referrer uuid
+    std::map<std::string, Known> known;                     // by raw uuid bytes
+    std::map<std::string, bool> voided;                     // raw uuid -> voided now
+    std::map<std::string, std::string> markers;             // raw uuid -> 'V' value written
+    std::map<std::string, std::string> activities;          // activity id -> merged JSON
+    std::multimap<std::string, std::string> refs;           // raw target uuid -> raw referrer uuid
     std::multimap<std::string, uint64_t> attachment_parts;  // sha2 hex -> partitions using it
     uint64_t last_seq;
   };
 
   Status StageOne(NewStatement& s, Pending& p, InsertOutcome& out);
+  Result<uint64_t> StagePartition(const std::string& name);
   static void NoteAttachments(const boost::json::object& statement, uint64_t part, Pending& p);
   Result<std::optional<Known>> Lookup(const std::string& raw_id, const Pending& p);
   Result<bool> IsVoided(const std::string& raw_id, const Pending& p);
@@ -65,7 +69,8 @@ class StatementStager {
   // (they arrived before it), and so on down chains of references.
   // `part_terms` go to referrers in `target_part` only.
   Status PropagateToReferrers(const std::string& raw_target, const std::string& terms,
-                              const std::string& part_terms, uint64_t target_part, Pending& p, int depth);
+                              const std::string& part_terms, uint64_t target_part, Pending& p,
+                              int depth);
   Result<std::vector<std::string>> Referrers(const std::string& raw_target, const Pending& p);
   // Folds the activity definitions a statement carries into the stored ones
   // (statement_stager_activities.cpp).
@@ -81,14 +86,27 @@ class StatementStager {
   std::map<std::string, std::string> markers_;
   std::map<std::string, std::string> activities_;
   std::multimap<std::string, std::string> refs_;
+  std::map<std::string, uint64_t> group_partitions_;  // names resolved in this group
+  std::vector<std::string> staged_partitions_;
 };
 
-// Puts (or deletes) a statement's entries in the scoped indexes ('Q', 'Y'):
-// in its partition's scope with `part_terms`, in its authority's scope with
+// A statement's entries in the scoped indexes ('Q', 'Y'): in its partition's
+// scope with `part_terms`, in its authority's scope (when it has one) with
 // its own terms only.
-Status IndexScoped(PartitionDirectory* partitions, const boost::json::object& statement,
-                   uint64_t part, uint64_t seq, const Uuid& id, std::string_view part_terms, bool put,
-                   rocksdb::WriteBatch* batch);
+struct ScopedEntries {
+  uint64_t part;
+  uint64_t seq;
+  const Uuid& id;
+  std::string_view part_terms;
+  std::string_view own_terms;
+  std::optional<uint64_t> authority_scope;
+};
+void IndexScoped(const ScopedEntries& entries, bool put, rocksdb::WriteBatch* batch);
+// The statement's own term ids (keys::TermId), concatenated.
+std::string OwnTermIds(const boost::json::object& statement);
+// The number of the authority scope of the statement's authority, if any.
+Result<std::optional<uint64_t>> AuthorityScopeOf(PartitionDirectory* partitions,
+                                                 const boost::json::object& statement);
 
 // The target id of a StatementRef object, if `statement.object` is one.
 std::optional<Uuid> StatementRefTarget(const boost::json::object& statement);

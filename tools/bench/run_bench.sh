@@ -1,0 +1,246 @@
+#!/usr/bin/env bash
+# The benchmark anyone can rerun: seeds a fresh store, starts lrsd, loads it,
+# runs every lrsbench driver several times and prints a markdown table of the
+# medians, with RocksDB's own write ceiling for comparison. See usage() below.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+Usage: tools/bench/run_bench.sh [options] [BINDIR]
+
+  BINDIR  the build's bin directory holding lrsd and lrsbench (default
+          ./build/bin); this script builds nothing:
+            cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
+            cmake --build build --target lrsd lrsbench
+
+Steps: a fresh data directory; `lrsbench seed` (the writer organisation,
+the reader organisation, LEARNERS learners each granting the reader);
+lrsd on 127.0.0.1:PORT; `lrsbench load` of STATEMENTS statements; lrsd's
+VmRSS/VmHWM and the data directory's size; every driver RUNS times (the
+readers first, all their runs before any writer, so every read sees exactly
+the loaded store; each write run gets its own range of new statements);
+lrsd stopped; `lrsbench rocks-ceiling` at batch 100 and batch 1.
+
+Prints a markdown table of the medians of the runs (also WORK/results.md);
+each run's figures go to WORK/runs.jsonl (one JSON object a line) and
+WORK/bench.log. "x about" is the driver's median req/s over about's. Exits 1
+if any run had an unexpected answer (an error), 2 on any other failure.
+
+Options:
+  --statements N     statements to load (default 1000000; ~1 KB each, ~1.3 GB
+                     of store per million)
+  --learners N       learners (default 10000)
+  --runs R           runs of each driver (default 3)
+  --duration S       measured seconds per run (default 20)
+  --warmup S         unmeasured seconds before each run (default 3)
+  --conns N          connections (default 64)
+  --threads N        client threads (default 1)
+  --paging-conns N   connections for more-paging* (default 4: a 10,000-
+                     statement walk then finishes several times a run, and
+                     its median time is a walk of a lightly loaded server)
+  --walk N           statements per more-paging walk (default 10000)
+  --drivers LIST     comma-separated drivers (default all; `lrsbench drivers`)
+  --ceiling N        statements for rocks-ceiling at batch 100 (default
+                     1000000; batch 1 writes N/5); 0 skips it
+  --work DIR         data, logs and results (default ${TMPDIR:-/tmp}/lrs-bench;
+                     its data/ and ceiling-*/ are replaced)
+  --port P           lrsd's port (default 18480)
+  --lrsd-config FILE a JSON configuration file for lrsd (--config)
+  --keep             keep the data directories (default: removed at the end)
+  -h, --help         this text
+
+Needs bash, curl, python3, du and a Linux /proc. On a machine with few
+cores the client competes with lrsd: the table reports both together.
+
+Example (a small run, about 15 minutes):
+  tools/bench/run_bench.sh --statements 20000 --learners 1000 --duration 5 build/bin
+EOF
+}
+
+statements=1000000
+learners=10000
+runs=3
+duration=20
+warmup=3
+conns=64
+threads=1
+paging_conns=4
+walk=10000
+drivers=""
+ceiling=1000000
+work="${TMPDIR:-/tmp}/lrs-bench"
+port=18480
+keep=0
+lrsd_config=()
+positional=()
+need() { [[ "${2:-}" =~ ^[0-9]+$ ]] || { echo "run_bench: $1 needs a number" >&2; exit 2; }; }
+while (($#)); do
+  case "$1" in
+    -h|--help) usage; exit 0 ;;
+    --statements) need "$1" "${2:-}"; statements="$2"; shift 2 ;;
+    --learners) need "$1" "${2:-}"; learners="$2"; shift 2 ;;
+    --runs) need "$1" "${2:-}"; runs="$2"; shift 2 ;;
+    --duration) need "$1" "${2:-}"; duration="$2"; shift 2 ;;
+    --warmup) need "$1" "${2:-}"; warmup="$2"; shift 2 ;;
+    --conns) need "$1" "${2:-}"; conns="$2"; shift 2 ;;
+    --threads) need "$1" "${2:-}"; threads="$2"; shift 2 ;;
+    --paging-conns) need "$1" "${2:-}"; paging_conns="$2"; shift 2 ;;
+    --walk) need "$1" "${2:-}"; walk="$2"; shift 2 ;;
+    --ceiling) need "$1" "${2:-}"; ceiling="$2"; shift 2 ;;
+    --drivers) drivers="${2:?--drivers needs a list}"; shift 2 ;;
+    --work) work="${2:?--work needs a directory}"; shift 2 ;;
+    --port) need "$1" "${2:-}"; port="$2"; shift 2 ;;
+    --keep) keep=1; shift ;;
+    --lrsd-config)
+      [[ -f "${2:-}" ]] || { echo "run_bench: --lrsd-config needs a file" >&2; exit 2; }
+      lrsd_config=(--config "$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"); shift 2 ;;
+    -*) echo "run_bench: unknown option $1 (see --help)" >&2; exit 2 ;;
+    *) positional+=("$1"); shift ;;
+  esac
+done
+((${#positional[@]} <= 1)) || { echo "run_bench: too many arguments (see --help)" >&2; exit 2; }
+bindir="$(cd "${positional[0]:-./build/bin}" && pwd)"
+lrsd="$bindir/lrsd"
+lrsbench="$bindir/lrsbench"
+for b in "$lrsd" "$lrsbench"; do
+  [[ -x "$b" ]] || { echo "run_bench: $b not found (build it first, see --help)" >&2; exit 2; }
+done
+((statements >= 2 && learners >= 1 && runs >= 1 && duration >= 1)) ||
+  { echo "run_bench: needs --statements >= 2, --learners, --runs, --duration >= 1" >&2; exit 2; }
+[[ -n "$drivers" ]] || drivers="$("$lrsbench" drivers | paste -sd, -)"
+
+mkdir -p "$work"
+work="$(cd "$work" && pwd)"
+data="$work/data"
+log="$work/bench.log"
+jsonl="$work/runs.jsonl"
+url="http://127.0.0.1:$port/xapi"
+rm -rf "$data" "$work/ceiling-100" "$work/ceiling-1"
+: >"$log"
+: >"$jsonl"
+say() { echo "run_bench: $*" | tee -a "$log" >&2; }
+
+lrsd_pid=""
+stop_lrsd() {
+  if [[ -n "$lrsd_pid" ]] && kill -0 "$lrsd_pid" 2>/dev/null; then
+    kill "$lrsd_pid"
+    wait "$lrsd_pid" 2>/dev/null || true
+  fi
+  lrsd_pid=""
+}
+cleanup() {
+  stop_lrsd
+  ((keep)) || rm -rf "$data" "$work/ceiling-100" "$work/ceiling-1"
+}
+trap cleanup EXIT
+
+# lrsd's resident memory now and at its peak, in MB.
+memory() {
+  awk '/^VmRSS/ { rss = $2 } /^VmHWM/ { hwm = $2 }
+       END { printf "VmRSS %.0f MB, VmHWM %.0f MB", rss / 1024, hwm / 1024 }' \
+    "/proc/$lrsd_pid/status"
+}
+
+say "seeding $data with $learners learners"
+"$lrsbench" seed --data "$data" --learners "$learners" >>"$log" 2>&1 ||
+  { say "seeding failed (see $log)"; exit 2; }
+
+say "starting lrsd on 127.0.0.1:$port"
+LRS_ADMIN_KEY=bench-admin LRS_ADMIN_SECRET=bench-admin-secret-0123456789 \
+  "$lrsd" --listen "127.0.0.1:$port" --data "$data" --quiet "${lrsd_config[@]}" \
+  >>"$work/lrsd.log" 2>&1 &
+lrsd_pid=$!
+for _ in $(seq 100); do
+  curl -fs -o /dev/null "$url/about" && break
+  kill -0 "$lrsd_pid" 2>/dev/null || { say "lrsd exited (see $work/lrsd.log)"; exit 2; }
+  sleep 0.2
+done
+curl -fs -o /dev/null "$url/about" || { say "lrsd does not answer at $url"; exit 2; }
+
+say "loading $statements statements"
+"$lrsbench" load --url "$url" --statements "$statements" --learners "$learners" 2>&1 |
+  tee -a "$log" >&2 || { say "loading failed (see $log)"; exit 2; }
+load_line="$(tail -n 1 "$log")"
+memory_after_load="$(memory)"
+disk_after_load="$(du -sb "$data" | awk '{ printf "%.0f MB", $1 / 1e6 }')"
+say "after load: $memory_after_load; data directory $disk_after_load"
+
+# Runs one driver RUNS times; each run's JSON goes to runs.jsonl.
+failed=0
+write_slot=0
+run_driver() {
+  local driver="$1" creds=() driver_conns="$conns"
+  case "$driver" in
+    org-query*) creds=(--key bench-reader --secret bench-reader-secret-0123456789) ;;
+  esac
+  case "$driver" in
+    more-paging*) driver_conns="$paging_conns" ;;
+  esac
+  for r in $(seq "$runs"); do
+    write_slot=$((write_slot + 1))  # readers ignore --start; writers never repeat a statement
+    say "$driver run $r/$runs"
+    if ! "$lrsbench" run --url "$url" --driver "$driver" --json "${creds[@]}" \
+        --conns "$driver_conns" --threads "$threads" --duration "$duration" --warmup "$warmup" \
+        --learners "$learners" --loaded "$statements" --walk "$walk" \
+        --start $((100000000 * write_slot)) >>"$jsonl" 2>>"$log"; then
+      failed=1
+      say "$driver run $r had errors (see $log)"
+    fi
+    tail -n 1 "$jsonl" >>"$log"
+  done
+}
+IFS=, read -r -a driver_list <<<"$drivers"
+for d in "${driver_list[@]}"; do run_driver "$d"; done
+memory_at_end="$(memory)"
+stop_lrsd
+
+ceiling_lines=()
+if ((ceiling > 0)); then
+  for batch in 100 1; do
+    n=$((batch == 1 ? ceiling / 5 : ceiling))
+    say "rocks-ceiling batch $batch ($n statements)"
+    ceiling_lines+=("$("$lrsbench" rocks-ceiling --data "$work/ceiling-$batch" --statements "$n" \
+      --batch "$batch" --learners "$learners" 2>>"$log")")
+    rm -rf "$work/ceiling-$batch"
+  done
+fi
+
+{
+  echo "lrsbench on $(uname -srm), $(nproc) cores; $statements statements, $learners learners;" \
+    "$runs runs of ${duration} s after ${warmup} s warmup, $conns connections" \
+    "($paging_conns for more-paging), $threads client thread(s)"
+  echo
+  echo "- load: ${load_line#run_bench: }"
+  echo "- lrsd after load: $memory_after_load; at the end: $memory_at_end"
+  echo "- data directory after load: $disk_after_load"
+  for line in "${ceiling_lines[@]}"; do echo "- $line"; done
+  echo
+  python3 - "$jsonl" <<'PY'
+import json, statistics, sys
+
+runs = {}
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if line.startswith("{"):
+        r = json.loads(line)
+        runs.setdefault(r["driver"], []).append(r)
+
+def med(values):
+    return statistics.median(values) if values else 0
+
+about = med([r["requests_per_second"] for r in runs.get("about", [])])
+print("| driver | conns | req/s | statements/s | x about | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors | walk p50 s |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+for driver, rs in runs.items():
+    rps = med([r["requests_per_second"] for r in rs])
+    sps = med([r["statements_per_second"] for r in rs])
+    lat = {k: med([r["latency_ms"][k] for r in rs]) for k in ("p50", "p90", "p99", "p99.9", "max")}
+    walks = [r["operation"]["p50_seconds"] for r in rs if r.get("operation", {}).get("count")]
+    print("| %s | %d | %.0f | %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %s |" % (
+        driver, rs[0]["connections"], rps, "%.0f" % sps if sps else "",
+        "%.3f" % (rps / about) if about else "", lat["p50"], lat["p90"], lat["p99"],
+        lat["p99.9"], lat["max"], sum(r["errors"] for r in rs),
+        "%.2f" % med(walks) if walks else ""))
+PY
+} | tee "$work/results.md"
+((failed == 0)) || { say "some runs had errors"; exit 1; }
