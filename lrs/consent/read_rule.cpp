@@ -17,7 +17,8 @@ bool HasAny(const store::Credential& c, std::initializer_list<std::string_view> 
   return false;
 }
 
-json::value AccountAgent(std::string_view home_page, std::string_view name, std::string_view display) {
+json::value AccountAgent(std::string_view home_page, std::string_view name,
+                         std::string_view display) {
   json::object agent{{"objectType", "Agent"},
                      {"account", json::object{{"homePage", home_page}, {"name", name}}}};
   if (!display.empty()) agent["name"] = display;
@@ -77,7 +78,8 @@ std::optional<std::vector<store::ScopeFilter>> View::StatementScopes() const {
     for (uint64_t part : own_partitions_) scopes.push_back({part, nullptr, false});
     return scopes;
   }
-  if (read_mine_ && authority_scope_) scopes.push_back({*authority_scope_, nullptr, false});
+  if (read_mine_ && authority_scope_)
+    scopes.push_back({*authority_scope_, nullptr, false, /*partition=*/false});
   if (!read_granted_) return scopes;
   for (const auto& [part, learner] : granted_partitions_) {
     const std::vector<Grant>* grants = GrantsFrom(learner);
@@ -117,7 +119,8 @@ Result<bool> View::SeesLearnerOf(uint64_t part) const {
 }
 
 Result<std::optional<std::string>> View::AuditedOwner(uint64_t part) const {
-  if (kind_ == PrincipalKind::kLearner && own_partitions_.contains(part)) return std::optional<std::string>();
+  if (kind_ == PrincipalKind::kLearner && own_partitions_.contains(part))
+    return std::optional<std::string>();
   return OwnerOf(part);
 }
 
@@ -130,18 +133,22 @@ Result<std::shared_ptr<const View>> ReadRule::ViewFor(const store::Credential& c
     auto learner = accounts_->GetLearner(c.learner);
     if (!learner.ok() && !learner.status().Is(Status::Code::kNotFound)) return learner.status();
     // An erased (or being erased) learner's credential opens nothing.
-    if (!learner.ok() || learner->erased || learner->erasing) return Status::Unauthorized("invalid credentials");
+    if (!learner.ok() || learner->erased || learner->erasing)
+      return Status::Unauthorized("invalid credentials");
     view->kind_ = PrincipalKind::kLearner;
     view->learner_ = c.learner;
     for (uint64_t part : PartitionsOf(*learner)) view->own_partitions_.insert(part);
     if (!learner->erasing && !learner->erased) {
-      for (const auto& identity : learner->identities) view->own_identities_.insert(identity.ifi_key);
+      for (const auto& identity : learner->identities)
+        view->own_identities_.insert(identity.ifi_key);
     }
     view->authority_ = AccountAgent("urn:lrs:learner", c.learner, "");
     view->writer_ = "l:" + c.learner;
   } else if (!c.organisation.empty()) {
     auto org = accounts_->GetOrganisation(c.organisation);
-    if (!org.ok()) return org.status().Is(Status::Code::kNotFound) ? Status::Unauthorized("invalid credentials") : org.status();
+    if (!org.ok())
+      return org.status().Is(Status::Code::kNotFound) ? Status::Unauthorized("invalid credentials")
+                                                      : org.status();
     view->kind_ = PrincipalKind::kOrganisation;
     view->organisation_ = c.organisation;
     view->authority_ = AccountAgent("urn:lrs:organisation", c.organisation, org->name);
@@ -175,7 +182,8 @@ Status ReadRule::LoadGrants(View& view) const {
       auto body = ParseJson(g.body, "stored grant");
       if (!body.ok()) return Status::Internal("a stored grant is not JSON");
       auto grant = ParseGrant(*body);
-      if (!grant.ok()) return Status::Internal("a stored grant no longer parses: " + grant.status().message());
+      if (!grant.ok())
+        return Status::Internal("a stored grant no longer parses: " + grant.status().message());
       // The grant's own expiry decides too, whatever the record says.
       if (grant->expires && view.now_ >= *grant->expires) continue;
       live.push_back(std::move(*grant));

@@ -104,7 +104,8 @@ Result<std::vector<AuditEntry>> AuditStore::List(std::string_view learner,
   return out;
 }
 
-Status AuditStore::ForEach(std::string_view learner, const std::function<Status(const AuditEntry&)>& fn) {
+Status AuditStore::ForEach(std::string_view learner,
+                           const std::function<Status(const AuditEntry&)>& fn) {
   std::string prefix = keys::AuditPrefix(learner);
   auto it = db_->NewIterator(rocksdb::ReadOptions());
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {

@@ -45,19 +45,23 @@ std::string EncodeDocument(const Document& d, const DocumentScope& scope) {
 
 // Decodes everything but the body (and so the etag) when `with_body` is
 // false; `scope`, when given, receives the activity and registration.
-Result<Document> DecodeDocument(std::string_view v, bool with_body = true, DocumentScope* scope = nullptr) {
+Result<Document> DecodeDocument(std::string_view v, bool with_body = true,
+                                DocumentScope* scope = nullptr) {
   Document d;
   size_t pos = 8;
   std::string activity, registration;
   if (v.size() < 8 || !GetLengthPrefixed(v, &pos, &d.content_type) ||
-      !GetLengthPrefixed(v, &pos, &d.writer) || !GetLengthPrefixed(v, &pos, &activity) || v.size() < pos + 1) {
+      !GetLengthPrefixed(v, &pos, &d.writer) || !GetLengthPrefixed(v, &pos, &activity) ||
+      v.size() < pos + 1) {
     return Status::Internal("corrupt document record");
   }
   bool has_registration = v[pos++] != 0;
-  if (!GetLengthPrefixed(v, &pos, &registration)) return Status::Internal("corrupt document record");
+  if (!GetLengthPrefixed(v, &pos, &registration))
+    return Status::Internal("corrupt document record");
   if (scope) {
     scope->activity_id = std::move(activity);
-    scope->registration = has_registration ? std::optional<std::string>(std::move(registration)) : std::nullopt;
+    scope->registration =
+        has_registration ? std::optional<std::string>(std::move(registration)) : std::nullopt;
   }
   d.updated = static_cast<Micros>(GetBigEndian64(v));
   if (with_body) {
@@ -69,7 +73,8 @@ Result<Document> DecodeDocument(std::string_view v, bool with_body = true, Docum
 
 }  // namespace
 
-Result<std::optional<std::string>> DocumentStore::ScopePrefix(const DocumentScope& scope, bool create) {
+Result<std::optional<std::string>> DocumentStore::ScopePrefix(const DocumentScope& scope,
+                                                              bool create) {
   uint64_t part = 0;
   if (scope.kind != DocumentKind::kActivityProfile) {
     if (create) {
@@ -91,8 +96,8 @@ std::mutex& DocumentStore::StripeFor(const DocumentScope& scope) {
   // Activity Profile documents ignore the partition, so the lock must too.
   std::string_view partition =
       scope.kind == DocumentKind::kActivityProfile ? std::string_view() : scope.partition;
-  std::string h = Sha1(std::string(1, static_cast<char>(scope.kind)) + std::string(partition) + '\n' +
-                       scope.activity_id);
+  std::string h = Sha1(std::string(1, static_cast<char>(scope.kind)) + std::string(partition) +
+                       '\n' + scope.activity_id);
   return stripes_[static_cast<uint8_t>(h[0]) % stripes_.size()];
 }
 
@@ -117,8 +122,9 @@ Result<std::vector<DocumentInfo>> DocumentStore::List(const DocumentScope& scope
     auto d = DecodeDocument(std::string_view(it->value().data(), it->value().size()), false);
     if (!d.ok()) return d.status();
     if (since && d->updated <= *since) continue;
-    out.push_back({std::string(it->key().data() + (*prefix)->size(), it->key().size() - (*prefix)->size()),
-                   std::move(d->writer), d->updated});
+    out.push_back(
+        {std::string(it->key().data() + (*prefix)->size(), it->key().size() - (*prefix)->size()),
+         std::move(d->writer), d->updated});
   }
   LRS_RETURN_IF_ERROR(FromRocks(it->status()));
   return out;
@@ -144,20 +150,24 @@ Result<std::optional<uint64_t>> DocumentStore::PartitionOf(const DocumentScope& 
   return partitions_->Find(scope.partition);
 }
 
-Status DocumentStore::ExportPartition(uint64_t part, const std::function<Status(const ExportedDocument&)>& fn) {
+Status DocumentStore::ExportPartition(uint64_t part,
+                                      const std::function<Status(const ExportedDocument&)>& fn) {
   rocksdb::ReadOptions options;
   const rocksdb::Snapshot* snapshot = db_->raw()->GetSnapshot();
   options.snapshot = snapshot;
   Status result = Status::Ok();
   auto it = db_->NewIterator(options);
-  for (char kind : {static_cast<char>(DocumentKind::kState), static_cast<char>(DocumentKind::kAgentProfile)}) {
+  for (char kind :
+       {static_cast<char>(DocumentKind::kState), static_cast<char>(DocumentKind::kAgentProfile)}) {
     std::string prefix(1, 'D');
     PutBigEndian64(&prefix, part);
     prefix.push_back(kind);
-    for (it->Seek(prefix); result.ok() && it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    for (it->Seek(prefix); result.ok() && it->Valid() && it->key().starts_with(prefix);
+         it->Next()) {
       ExportedDocument e;
       e.scope.kind = static_cast<DocumentKind>(kind);
-      auto d = DecodeDocument(std::string_view(it->value().data(), it->value().size()), true, &e.scope);
+      auto d =
+          DecodeDocument(std::string_view(it->value().data(), it->value().size()), true, &e.scope);
       if (!d.ok()) {
         result = d.status();
         break;
@@ -193,7 +203,8 @@ Result<uint64_t> DocumentStore::ErasePartition(uint64_t part) {
   return count;
 }
 
-Status DocumentStore::Update(const DocumentScope& scope, std::string_view id, const Decision& decide) {
+Status DocumentStore::Update(const DocumentScope& scope, std::string_view id,
+                             const Decision& decide) {
   std::lock_guard<std::mutex> lock(StripeFor(scope));
   auto prefix = ScopePrefix(scope, true);
   if (!prefix.ok()) return prefix.status();
@@ -232,8 +243,9 @@ Status DocumentStore::DeleteAll(const DocumentScope& scope,
     if (may_delete) {
       auto d = DecodeDocument(std::string_view(it->value().data(), it->value().size()), false);
       if (!d.ok()) return d.status();
-      DocumentInfo info{std::string(it->key().data() + (*prefix)->size(), it->key().size() - (*prefix)->size()),
-                        d->writer, d->updated};
+      DocumentInfo info{
+          std::string(it->key().data() + (*prefix)->size(), it->key().size() - (*prefix)->size()),
+          d->writer, d->updated};
       if (!may_delete(info)) continue;
     }
     batch.Delete(it->key());

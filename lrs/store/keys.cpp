@@ -86,7 +86,9 @@ std::string Grant(std::string_view learner_id, std::string_view grant_id) {
 std::string Grantee(std::string_view org_id, std::string_view learner_id) {
   return Tagged('h', org_id).append(1, '\0').append(learner_id);
 }
-std::string AuditPrefix(std::string_view learner_id) { return Tagged('u', learner_id).append(1, '\0'); }
+std::string AuditPrefix(std::string_view learner_id) {
+  return Tagged('u', learner_id).append(1, '\0');
+}
 std::string Audit(std::string_view learner_id, uint64_t seq) {
   std::string k = AuditPrefix(learner_id);
   PutBigEndian64(&k, seq);

@@ -78,7 +78,8 @@ std::string Organisation(std::string_view org_id);
 std::string Learner(std::string_view learner_id);
 std::string PartitionOwner(uint64_t part);
 std::string Grant(std::string_view learner_id, std::string_view grant_id);  // grant_id "" = prefix
-std::string Grantee(std::string_view org_id, std::string_view learner_id);  // learner_id "" = prefix
+std::string Grantee(std::string_view org_id,
+                    std::string_view learner_id);  // learner_id "" = prefix
 std::string Audit(std::string_view learner_id, uint64_t seq);
 std::string AuditPrefix(std::string_view learner_id);
 std::string Credential(std::string_view key);
@@ -97,7 +98,7 @@ struct ParsedLocation {
   uint64_t seq;
   bool voiding;
 };
-ParsedLocation ParseLocation(std::string_view v);  // v.size() >= 17
+ParsedLocation ParseLocation(std::string_view v);      // v.size() >= 17
 std::string PartAndId(uint64_t part, const Uuid& id);  // 'O' and 'X' values
 
 }  // namespace lrs::store::keys

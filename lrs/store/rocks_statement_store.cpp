@@ -51,9 +51,9 @@ Result<std::unique_ptr<RocksStatementStore>> RocksStatementStore::Open(Database*
   std::unique_ptr<RocksStatementStore> store(new RocksStatementStore(db));
   auto last = db->Get(keys::Meta("last_seq"));
   if (!last.ok()) return last.status();
-  if (last->has_value()) store->last_seq_ = GetBigEndian64(**last);
+  if (last->has_value()) store->staged_seq_ = GetBigEndian64(**last);
   LRS_RETURN_IF_ERROR(CheckFormat(db, last->has_value()));
-  store->committed_seq_ = store->last_seq_;
+  store->committed_seq_ = store->staged_seq_;
   return store;
 }
 
@@ -69,7 +69,9 @@ Result<InsertOutcome> RocksStatementStore::Insert(std::vector<NewStatement> stat
 void RocksStatementStore::Enqueue(Writer* w) {
   std::unique_lock<std::mutex> lock(mu_);
   writers_.push_back(w);
-  while (!w->done && writers_.front() != w) w->cv.wait(lock);
+  // A member of a group stays waiting after the group leaves the queue,
+  // until its leader marks it done.
+  while (!w->done && (writers_.empty() || writers_.front() != w)) w->cv.wait(lock);
   if (!w->done) LeadGroup(lock);
 }
 
@@ -99,7 +101,15 @@ Result<std::optional<uint64_t>> RocksStatementStore::AuthorityScope(
 
 // Called with `lock` held by the writer at the front of the queue. Stages
 // every queued request (the queue may grow meanwhile; those wait for the next
-// group), writes once, then hands leadership to the next waiting writer.
+// group) and writes them in one batch.
+//
+// Writing overlaps with the next group's staging: once this group is staged
+// and the previous group's write has finished, the queue passes to the next
+// leader, which stages against the database plus this group's staged state
+// (StatementStager's `previous`) while this group's batch goes in. Writes
+// stay in staging order (a group writes only after the one before it has),
+// so sequence numbers commit in order; a group staged on top of one whose
+// write failed fails too.
 void RocksStatementStore::LeadGroup(std::unique_lock<std::mutex>& lock) {
   // An exclusive operation runs alone; a group of inserts stops before one.
   std::vector<Writer*> group;
@@ -108,8 +118,9 @@ void RocksStatementStore::LeadGroup(std::unique_lock<std::mutex>& lock) {
     group.push_back(w);
     if (w->exclusive) break;
   }
-  lock.unlock();
   if (group.front()->exclusive) {
+    in_flight_done_.wait(lock, [this] { return in_flight_ == nullptr; });
+    lock.unlock();
     try {
       group.front()->exclusive();
     } catch (...) {
@@ -117,18 +128,20 @@ void RocksStatementStore::LeadGroup(std::unique_lock<std::mutex>& lock) {
       // finishes); it must not unwind past the hand-over.
     }
     lock.lock();
-    HandOver(group);
+    Retire(group);
+    Complete(group);
     return;
   }
 
-  uint64_t last_seq = last_seq_;
-  StatementStager stager(db_, &partitions_, &last_seq);
+  std::shared_ptr<const StatementStager> previous = in_flight_;
+  auto stager = std::make_shared<StatementStager>(db_, &partitions_, staged_seq_, previous);
+  lock.unlock();
   bool any = false;
   // Nothing may escape between here and the hand-over below, or the queue
   // would keep a dangling leader and every later writer would wait forever.
   try {
     for (Writer* w : group) {
-      w->result = stager.StageRequest(*w->statements, *w->attachments);
+      w->result = stager->StageRequest(*w->statements, *w->attachments);
       any = any || w->result.ok();
     }
   } catch (const std::exception& e) {
@@ -136,34 +149,54 @@ void RocksStatementStore::LeadGroup(std::unique_lock<std::mutex>& lock) {
       w->result = Status::Internal(std::string("staging failed: ") + e.what());
     any = false;
   }
-  bool committed = false;
+
+  lock.lock();
+  in_flight_done_.wait(lock, [this] { return in_flight_ == nullptr; });
+  if (previous && !previous_write_.ok()) {
+    for (Writer* w : group) {
+      if (w->result.ok()) w->result = previous_write_;
+    }
+    any = false;
+  }
+  rocksdb::WriteBatch* batch = any ? stager->Finish() : nullptr;
   if (any) {
-    Status written = db_->WriteDurable(stager.Finish());
-    committed = written.ok();
+    staged_seq_ = stager->last_seq();
+    in_flight_ = stager;
+  }
+  Retire(group);
+  lock.unlock();
+
+  Status written = any ? db_->WriteDurable(batch) : Status::Ok();
+  partitions_.Settle(stager->staged_partitions(), any && written.ok());
+
+  lock.lock();
+  if (any) {
     if (written.ok()) {
-      last_seq_ = last_seq;
-      committed_seq_ = last_seq;
+      committed_seq_ = stager->last_seq();
     } else {
       for (Writer* w : group) {
         if (w->result.ok()) w->result = written;
       }
     }
+    previous_write_ = written;
+    in_flight_ = nullptr;
+    in_flight_done_.notify_all();
   }
-
-  partitions_.Settle(stager.staged_partitions(), committed);
-  lock.lock();
-  HandOver(group);
+  Complete(group);
 }
 
-// With mu_ held: retires `group` from the queue front and wakes its members
-// and the next leader.
-void RocksStatementStore::HandOver(const std::vector<Writer*>& group) {
+// With mu_ held: takes `group` off the queue front and wakes the next leader.
+void RocksStatementStore::Retire(const std::vector<Writer*>& group) {
+  for (size_t i = 0; i < group.size(); ++i) writers_.pop_front();
+  if (!writers_.empty()) writers_.front()->cv.notify_one();
+}
+
+// With mu_ held: the group's results are final; wakes its members.
+void RocksStatementStore::Complete(const std::vector<Writer*>& group) {
   for (Writer* w : group) {
-    writers_.pop_front();
     w->done = true;
     if (w != group.front()) w->cv.notify_one();
   }
-  if (!writers_.empty()) writers_.front()->cv.notify_one();
 }
 
 StatementStore::ConsistencyPoint RocksStatementStore::ConsistentThrough() {
@@ -173,7 +206,8 @@ StatementStore::ConsistencyPoint RocksStatementStore::ConsistentThrough() {
   // is staging (an empty queue under mu_), also at least now: a later write
   // reads a later clock.
   Micros earliest_next = SeqToStoredMicros(committed + 1);
-  if (writers_.empty()) earliest_next = std::max(earliest_next, NowMicros() / 1000 * 1000);
+  if (writers_.empty() && !in_flight_)
+    earliest_next = std::max(earliest_next, NowMicros() / 1000 * 1000);
   return {committed, earliest_next - 1000};
 }
 

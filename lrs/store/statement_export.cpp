@@ -61,7 +61,8 @@ Result<ExportedStatement> ReadExported(SnapshotReads& reads, uint64_t seq, std::
   return e;
 }
 
-Status ExportAttachments(Database* db, const SnapshotReads& reads, const std::vector<uint64_t>& parts,
+Status ExportAttachments(Database* db, const SnapshotReads& reads,
+                         const std::vector<uint64_t>& parts,
                          const std::function<Status(const AttachmentContent&)>& fn) {
   std::set<std::string> seen;
   for (uint64_t part : std::set<uint64_t>(parts.begin(), parts.end())) {
@@ -81,7 +82,8 @@ Status ExportAttachments(Database* db, const SnapshotReads& reads, const std::ve
 }  // namespace
 
 Status RocksStatementStore::ExportPartitions(
-    const std::vector<uint64_t>& parts, const std::function<Status(const AttachmentContent&)>& on_attachment,
+    const std::vector<uint64_t>& parts,
+    const std::function<Status(const AttachmentContent&)>& on_attachment,
     const std::function<Status(const ExportedStatement&)>& on_statement) {
   SnapshotReads reads(db_->raw());
   LRS_RETURN_IF_ERROR(ExportAttachments(db_, reads, parts, on_attachment));

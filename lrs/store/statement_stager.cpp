@@ -94,6 +94,11 @@ Result<std::optional<StatementStager::Known>> StatementStager::Lookup(const std:
                                                                       const Pending& p) {
   if (auto it = p.known.find(raw_id); it != p.known.end()) return std::optional<Known>(it->second);
   if (auto it = known_.find(raw_id); it != known_.end()) return std::optional<Known>(it->second);
+  if (previous_) {
+    if (auto it = previous_->known_.find(raw_id); it != previous_->known_.end()) {
+      return std::optional<Known>(it->second);
+    }
+  }
   Uuid id;
   std::copy(raw_id.begin(), raw_id.end(), id.begin());
   auto loc = db_->Get(keys::IdIndex(id));
@@ -117,6 +122,10 @@ Result<std::optional<StatementStager::Known>> StatementStager::Lookup(const std:
 Result<bool> StatementStager::IsVoided(const std::string& raw_id, const Pending& p) {
   if (auto it = p.voided.find(raw_id); it != p.voided.end()) return it->second;
   if (auto it = voided_.find(raw_id); it != voided_.end()) return it->second;
+  if (previous_) {
+    if (auto it = previous_->voided_.find(raw_id); it != previous_->voided_.end())
+      return it->second;
+  }
   Uuid id;
   std::copy(raw_id.begin(), raw_id.end(), id.begin());
   auto v = db_->Get(keys::Voided(id));
@@ -130,6 +139,11 @@ Result<std::optional<std::string>> StatementStager::MarkerOf(const std::string& 
     return std::optional<std::string>(it->second);
   if (auto it = markers_.find(raw_id); it != markers_.end())
     return std::optional<std::string>(it->second);
+  if (previous_) {
+    if (auto it = previous_->markers_.find(raw_id); it != previous_->markers_.end()) {
+      return std::optional<std::string>(it->second);
+    }
+  }
   Uuid id;
   std::copy(raw_id.begin(), raw_id.end(), id.begin());
   return db_->Get(keys::Voided(id));
@@ -209,8 +223,10 @@ Result<std::vector<std::string>> StatementStager::Referrers(const std::string& r
                                                             const Pending& p) {
   std::vector<std::string> out;
   using RefMap = std::multimap<std::string, std::string>;
+  const RefMap* previous_refs = previous_ ? &previous_->refs_ : nullptr;
   for (const RefMap* refs :
-       {static_cast<const RefMap*>(&p.refs), static_cast<const RefMap*>(&refs_)}) {
+       {static_cast<const RefMap*>(&p.refs), static_cast<const RefMap*>(&refs_), previous_refs}) {
+    if (!refs) continue;
     auto [lo, hi] = refs->equal_range(raw_target);
     for (auto it = lo; it != hi; ++it) out.push_back(it->second);
   }
@@ -398,7 +414,7 @@ Result<uint64_t> StatementStager::StagePartition(const std::string& name) {
 Result<InsertOutcome> StatementStager::StageRequest(
     std::vector<NewStatement>& statements, const std::vector<AttachmentContent>& attachments) {
   Pending p;
-  p.last_seq = *last_seq_;
+  p.last_seq = last_seq_;
   InsertOutcome out;
   for (auto& s : statements) LRS_RETURN_IF_ERROR(StageOne(s, p, out));
   // Attachments are kept in each partition whose statements use them.
@@ -421,13 +437,14 @@ Result<InsertOutcome> StatementStager::StageRequest(
   for (auto& [k, v] : p.markers) markers_[k] = std::move(v);
   for (auto& [k, v] : p.activities) activities_[k] = std::move(v);
   refs_.insert(p.refs.begin(), p.refs.end());
-  *last_seq_ = p.last_seq;
+  last_seq_ = p.last_seq;
   return out;
 }
 
 rocksdb::WriteBatch* StatementStager::Finish() {
   std::string v;
-  PutBigEndian64(&v, *last_seq_);
+  PutBigEndian64(&v, last_seq_);
+  previous_.reset();
   group_.Put(keys::Meta("last_seq"), v);
   return &group_;
 }

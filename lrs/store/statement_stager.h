@@ -5,11 +5,17 @@
 // (a group holds several client requests), so a request may void or repeat a
 // statement that an earlier request of the group wrote. A request that fails
 // leaves nothing behind: its operations are kept apart until it succeeds.
+//
+// It also sees the group staged just before it (`previous`), whose batch may
+// still be on its way into RocksDB while this one stages: the store overlaps
+// one group's write with the next group's staging. Once staging is done the
+// stager is read-only, and may serve as the next group's `previous`.
 #pragma once
 
 #include <rocksdb/write_batch.h>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,16 +27,20 @@ namespace lrs::store {
 
 class StatementStager {
  public:
-  StatementStager(Database* db, PartitionDirectory* partitions, uint64_t* last_seq)
-      : db_(db), partitions_(partitions), last_seq_(last_seq) {}
+  // `last_seq`: the last sequence number handed out so far.
+  StatementStager(Database* db, PartitionDirectory* partitions, uint64_t last_seq,
+                  std::shared_ptr<const StatementStager> previous)
+      : db_(db), partitions_(partitions), last_seq_(last_seq), previous_(std::move(previous)) {}
 
   // Stages one request. On success its operations join the group batch; on
   // failure nothing of it does and the returned status says why.
   Result<InsertOutcome> StageRequest(std::vector<NewStatement>& statements,
                                      const std::vector<AttachmentContent>& attachments);
 
-  // The group's batch, including the updated counters.
+  // The group's batch, including the updated counters. Also lets go of
+  // `previous` (by now its write has finished), so stagers never chain.
   rocksdb::WriteBatch* Finish();
+  uint64_t last_seq() const { return last_seq_; }
   // The partitions this group created; PartitionDirectory::Settle takes them
   // once the batch's fate is known.
   const std::vector<std::string>& staged_partitions() const { return staged_partitions_; }
@@ -76,10 +86,12 @@ class StatementStager {
   // (statement_stager_activities.cpp).
   Status MergeActivities(const boost::json::object& statement, Pending& p);
   Status MergeActivity(const boost::json::object& activity, Pending& p);
+  Result<std::string> StoredActivity(const std::string& id, const Pending& p) const;
 
   Database* db_;
   PartitionDirectory* partitions_;
-  uint64_t* last_seq_;
+  uint64_t last_seq_;
+  std::shared_ptr<const StatementStager> previous_;
   rocksdb::WriteBatch group_;
   std::map<std::string, Known> known_;
   std::map<std::string, bool> voided_;

@@ -20,8 +20,10 @@ void MergeDefinition(json::object& into, const json::object& from) {
     auto key = kv.key();
     bool merge_keys = key == "name" || key == "description" || key == "extensions";
     auto existing = into.find(key);
-    if (merge_keys && existing != into.end() && existing->value().is_object() && kv.value().is_object()) {
-      for (const auto& entry : kv.value().get_object()) existing->value().get_object()[entry.key()] = entry.value();
+    if (merge_keys && existing != into.end() && existing->value().is_object() &&
+        kv.value().is_object()) {
+      for (const auto& entry : kv.value().get_object())
+        existing->value().get_object()[entry.key()] = entry.value();
     } else {
       into[key] = kv.value();
     }
@@ -34,13 +36,15 @@ void ForEachActivity(const json::object& statement, F&& f) {
     if (!v.is_object()) return;
     const auto& o = v.get_object();
     auto type = o.find("objectType");
-    if (type == o.end() || (type->value().is_string() && type->value().get_string() == "Activity")) f(o);
+    if (type == o.end() || (type->value().is_string() && type->value().get_string() == "Activity"))
+      f(o);
   };
   auto object = statement.find("object");
   if (object != statement.end() && object->value().is_object()) {
     const auto& o = object->value().get_object();
     auto type = o.find("objectType");
-    if (type != o.end() && type->value().is_string() && type->value().get_string() == "SubStatement") {
+    if (type != o.end() && type->value().is_string() &&
+        type->value().get_string() == "SubStatement") {
       ForEachActivity(o, f);
     } else {
       visit(object->value());
@@ -61,6 +65,20 @@ void ForEachActivity(const json::object& statement, F&& f) {
 
 }  // namespace
 
+// The activity as this request, this group, the previous group or the store
+// has it; "" when none has it yet.
+Result<std::string> StatementStager::StoredActivity(const std::string& id, const Pending& p) const {
+  if (auto it = p.activities.find(id); it != p.activities.end()) return it->second;
+  if (auto it = activities_.find(id); it != activities_.end()) return it->second;
+  if (previous_) {
+    if (auto it = previous_->activities_.find(id); it != previous_->activities_.end())
+      return it->second;
+  }
+  auto v = db_->Get(keys::Activity(id));
+  if (!v.ok()) return v.status();
+  return v->has_value() ? std::move(**v) : std::string();
+}
+
 Status StatementStager::MergeActivity(const json::object& activity, Pending& p) {
   auto id_it = activity.find("id");
   if (id_it == activity.end() || !id_it->value().is_string()) return Status::Ok();
@@ -68,21 +86,13 @@ Status StatementStager::MergeActivity(const json::object& activity, Pending& p) 
   auto def_it = activity.find("definition");
   bool has_definition = def_it != activity.end() && def_it->value().is_object();
 
-  std::string current;
-  if (auto it = p.activities.find(id); it != p.activities.end()) {
-    current = it->second;
-  } else if (auto it = activities_.find(id); it != activities_.end()) {
-    current = it->second;
-  } else {
-    auto v = db_->Get(keys::Activity(id));
-    if (!v.ok()) return v.status();
-    if (v->has_value()) current = std::move(**v);
-  }
-  if (!current.empty() && !has_definition) return Status::Ok();
+  auto current = StoredActivity(id, p);
+  if (!current.ok()) return current.status();
+  if (!current->empty() && !has_definition) return Status::Ok();
 
   json::object stored{{"objectType", "Activity"}, {"id", id}};
-  if (!current.empty()) {
-    auto parsed = ParseJson(current, "stored activity");
+  if (!current->empty()) {
+    auto parsed = ParseJson(*current, "stored activity");
     if (parsed.ok() && parsed->is_object()) stored = std::move(parsed->get_object());
   }
   if (has_definition) {
@@ -94,6 +104,8 @@ Status StatementStager::MergeActivity(const json::object& activity, Pending& p) 
     }
   }
   std::string merged = json::serialize(stored);
+  // Most statements repeat a definition already stored: no write then.
+  if (merged == *current) return Status::Ok();
   p.batch.Put(keys::Activity(id), merged);
   p.activities[id] = std::move(merged);
   return Status::Ok();

@@ -86,6 +86,11 @@ struct ScopeFilter {
   // own properties (a grant), so a filter cannot probe what a referenced
   // statement that `admit` would refuse contains.
   bool own_terms_only = false;
+  // A partition's scope (false: an authority scope, the statements one
+  // authority wrote). A query over many partition scopes may read the
+  // global indexes and keep what falls in them instead of opening a cursor
+  // per scope.
+  bool partition = true;
 };
 
 // One page request. Terms are ANDed. Sequence bounds are [min_seq, max_seq].
@@ -110,9 +115,9 @@ struct QueryPage {
 // One statement of a partition as an export reads it.
 struct ExportedStatement {
   uint64_t seq = 0;
-  std::string json;              // as stored
+  std::string json;               // as stored
   std::optional<Uuid> voided_by;  // set when voided
-  std::string provenance;        // JSON array, "" when none
+  std::string provenance;         // JSON array, "" when none
 };
 
 class StatementStore {
@@ -153,17 +158,20 @@ class StatementStore {
   // `on_statement` for every statement stored in `parts`, in stored order
   // across them. Stops at a callback's first error and returns it. Reads one
   // record at a time (any record size).
-  virtual Status ExportPartitions(const std::vector<uint64_t>& parts,
-                                  const std::function<Status(const AttachmentContent&)>& on_attachment,
-                                  const std::function<Status(const ExportedStatement&)>& on_statement) = 0;
+  virtual Status ExportPartitions(
+      const std::vector<uint64_t>& parts,
+      const std::function<Status(const AttachmentContent&)>& on_attachment,
+      const std::function<Status(const ExportedStatement&)>& on_statement) = 0;
   // Whether a statement with this id exists (voided or not) and where: for
   // an import deciding "already here" from "taken by someone else".
   // `provenance`, when given, receives its provenance array ("" if none).
-  virtual Result<std::optional<StoredStatement>> Find(const Uuid& id, std::string* provenance = nullptr) = 0;
+  virtual Result<std::optional<StoredStatement>> Find(const Uuid& id,
+                                                      std::string* provenance = nullptr) = 0;
   // Keeps an attachment's content with the statements of the partition
   // named `partition` (created if new); durable. Imports write attachments
   // ahead of the statements that use them.
-  virtual Status PutAttachment(const std::string& partition, const AttachmentContent& attachment) = 0;
+  virtual Status PutAttachment(const std::string& partition,
+                               const AttachmentContent& attachment) = 0;
 
   // Every statement with seq <= this is committed and visible to reads.
   virtual uint64_t ConsistentThroughSeq() = 0;
