@@ -1,5 +1,7 @@
 #include "lrs/consent/read_rule.h"
 
+#include <limits>
+
 #include "lrs/base/json.h"
 #include "lrs/store/keys.h"
 #include "lrs/xapi/agent.h"
@@ -9,6 +11,10 @@ namespace lrs::consent {
 namespace json = boost::json;
 
 namespace {
+
+// Organisations whose grants are kept at once (the cache is dropped whole
+// beyond that; there are seldom this many readers).
+constexpr size_t kMaxCachedOrganisations = 1024;
 
 bool HasAny(const store::Credential& c, std::initializer_list<std::string_view> scopes) {
   for (auto s : scopes) {
@@ -48,8 +54,15 @@ Result<std::optional<std::string>> View::OwnerOf(uint64_t part) const {
 }
 
 const std::vector<Grant>* View::GrantsFrom(const std::string& learner) const {
-  auto it = grants_.find(learner);
-  return it == grants_.end() ? nullptr : &it->second;
+  if (!granted_) return nullptr;
+  auto it = granted_->by_learner.find(learner);
+  return it == granted_->by_learner.end() ? nullptr : &it->second;
+}
+
+const std::string* View::GrantingLearner(uint64_t part) const {
+  if (!granted_) return nullptr;
+  auto it = granted_->partitions.find(part);
+  return it == granted_->partitions.end() ? nullptr : &it->second;
 }
 
 bool View::WroteIt(const json::object& statement) const {
@@ -63,9 +76,9 @@ Result<bool> View::SeesStatement(uint64_t part, const json::object& statement) c
   if (kind_ == PrincipalKind::kLearner) return own_partitions_.contains(part);
   if (WroteIt(statement)) return true;
   if (!read_granted_) return false;
-  auto owner = granted_partitions_.find(part);
-  if (owner == granted_partitions_.end()) return false;
-  for (const Grant& g : *GrantsFrom(owner->second)) {
+  const std::string* owner = GrantingLearner(part);
+  if (!owner) return false;
+  for (const Grant& g : *GrantsFrom(*owner)) {
     if (g.statements && g.CoversStatement(statement)) return true;
   }
   return false;
@@ -81,7 +94,8 @@ std::optional<std::vector<store::ScopeFilter>> View::StatementScopes() const {
   if (read_mine_ && authority_scope_)
     scopes.push_back({*authority_scope_, nullptr, false, /*partition=*/false});
   if (!read_granted_) return scopes;
-  for (const auto& [part, learner] : granted_partitions_) {
+  if (!granted_) return scopes;
+  for (const auto& [part, learner] : granted_->partitions) {
     const std::vector<Grant>* grants = GrantsFrom(learner);
     auto covered = [grants](const json::object& statement) {
       for (const Grant& g : *grants) {
@@ -98,9 +112,9 @@ Result<bool> View::SeesDocument(uint64_t part, const DocumentFacts& doc) const {
   if (kind_ == PrincipalKind::kOperator) return true;
   if (kind_ == PrincipalKind::kLearner) return own_partitions_.contains(part);
   if (doc.writer == writer_) return true;
-  auto owner = granted_partitions_.find(part);
-  if (owner == granted_partitions_.end()) return false;
-  for (const Grant& g : *GrantsFrom(owner->second)) {
+  const std::string* owner = GrantingLearner(part);
+  if (!owner) return false;
+  for (const Grant& g : *GrantsFrom(*owner)) {
     if (g.CoversDocument(doc.activity_id, doc.registration, doc.updated)) return true;
   }
   return false;
@@ -115,7 +129,7 @@ bool View::MayOverwriteDocument(uint64_t part, const std::string& writer) const 
 Result<bool> View::SeesLearnerOf(uint64_t part) const {
   if (kind_ == PrincipalKind::kOperator) return true;
   if (kind_ == PrincipalKind::kLearner) return own_partitions_.contains(part);
-  return granted_partitions_.contains(part);
+  return GrantingLearner(part) != nullptr;
 }
 
 Result<std::optional<std::string>> View::AuditedOwner(uint64_t part) const {
@@ -170,22 +184,56 @@ Result<std::shared_ptr<const View>> ReadRule::ViewFor(const store::Credential& c
   return std::shared_ptr<const View>(std::move(view));
 }
 
-// The organisation's live grants, by learner, and those learners' partitions.
-// Reads only the grantee index entries of this organisation.
+// The organisation's live grants, from the cache when nothing they depend on
+// changed since they were read.
 Status ReadRule::LoadGrants(View& view) const {
-  auto granted = grants_->ForOrganisation(view.organisation_);
+  // Read before the records: a write that lands meanwhile bumps them past
+  // what is cached below, so the next request reads again.
+  uint64_t grants_generation = grants_->generation();
+  uint64_t accounts_generation = accounts_->generation();
+  {
+    std::lock_guard lock(cache_mu_);
+    auto it = cache_.find(view.organisation_);
+    if (it != cache_.end() && it->second.grants_generation == grants_generation &&
+        it->second.accounts_generation == accounts_generation && it->second.built <= view.now_ &&
+        view.now_ < it->second.valid_until) {
+      view.granted_ = it->second.grants;
+      return Status::Ok();
+    }
+  }
+  Micros valid_until = 0;
+  auto granted = ReadGrants(view.organisation_, view.now_, &valid_until);
+  if (!granted.ok()) return granted.status();
+  view.granted_ = *granted;
+  std::lock_guard lock(cache_mu_);
+  if (cache_.size() >= kMaxCachedOrganisations) cache_.clear();
+  cache_[view.organisation_] = {grants_generation, accounts_generation, view.now_, valid_until,
+                                *granted};
+  return Status::Ok();
+}
+
+// Reads only the grantee index entries of this organisation and those
+// learners' grants and records. `valid_until`: the earliest expiry among the
+// live grants (the set changes then).
+Result<std::shared_ptr<const OrganisationGrants>> ReadRule::ReadGrants(
+    const std::string& organisation, Micros now, Micros* valid_until) const {
+  auto out = std::make_shared<OrganisationGrants>();
+  *valid_until = std::numeric_limits<Micros>::max();
+  auto granted = grants_->ForOrganisation(organisation);
   if (!granted.ok()) return granted.status();
   for (const auto& [learner_id, stored] : *granted) {
     std::vector<Grant> live;
     for (const auto& g : stored) {
-      if (!g.LiveAt(view.now_)) continue;
+      if (!g.LiveAt(now)) continue;
       auto body = ParseJson(g.body, "stored grant");
       if (!body.ok()) return Status::Internal("a stored grant is not JSON");
       auto grant = ParseGrant(*body);
       if (!grant.ok())
         return Status::Internal("a stored grant no longer parses: " + grant.status().message());
       // The grant's own expiry decides too, whatever the record says.
-      if (grant->expires && view.now_ >= *grant->expires) continue;
+      if (grant->expires && now >= *grant->expires) continue;
+      if (g.expires) *valid_until = std::min(*valid_until, *g.expires);
+      if (grant->expires) *valid_until = std::min(*valid_until, *grant->expires);
       live.push_back(std::move(*grant));
     }
     if (live.empty()) continue;
@@ -194,10 +242,10 @@ Status ReadRule::LoadGrants(View& view) const {
       if (learner.status().Is(Status::Code::kNotFound)) continue;
       return learner.status();
     }
-    for (uint64_t part : PartitionsOf(*learner)) view.granted_partitions_[part] = learner_id;
-    view.grants_[learner_id] = std::move(live);
+    for (uint64_t part : PartitionsOf(*learner)) out->partitions[part] = learner_id;
+    out->by_learner[learner_id] = std::move(live);
   }
-  return Status::Ok();
+  return std::shared_ptr<const OrganisationGrants>(std::move(out));
 }
 
 }  // namespace lrs::consent

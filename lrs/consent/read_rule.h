@@ -5,13 +5,18 @@
 //
 // A View is a snapshot taken once per request: the principal (operator,
 // learner, organisation), the learner's partitions or the organisation's
-// live grants by learner, at the request's clock reading. Nothing is cached
-// across requests, so a revocation applies to the very next request.
+// live grants by learner, at the request's clock reading. An organisation's
+// grants are kept between requests (reading ten thousand learners' grants
+// per request cost more than the query), but only while neither the grant
+// nor the account records changed since (their stores count their writes)
+// and no grant among them has expired: a revocation still applies to the
+// very next request.
 #pragma once
 
 #include <boost/json.hpp>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -36,6 +41,12 @@ struct DocumentFacts {
   std::optional<std::string> registration;  // State only
   std::string writer;                       // store::Document::writer
   Micros updated = 0;
+};
+
+// An organisation's live grants by learner, and those learners' partitions.
+struct OrganisationGrants {
+  std::map<std::string, std::vector<Grant>> by_learner;
+  std::map<uint64_t, std::string> partitions;  // partition -> learner
 };
 
 class View {
@@ -73,6 +84,8 @@ class View {
   friend class ReadRule;
   Result<std::optional<std::string>> OwnerOf(uint64_t part) const;
   const std::vector<Grant>* GrantsFrom(const std::string& learner) const;
+  // The learner whose grant opens `part` to this organisation, if any.
+  const std::string* GrantingLearner(uint64_t part) const;
   bool WroteIt(const boost::json::object& statement) const;
 
   PrincipalKind kind_ = PrincipalKind::kOperator;
@@ -86,12 +99,10 @@ class View {
   std::string writer_;
   std::string organisation_;
   std::string learner_;
-  std::set<uint64_t> own_partitions_;  // learner's
+  std::set<uint64_t> own_partitions_;     // learner's
   std::set<std::string> own_identities_;  // learner's IFI keys
-  // Organisation: live grants (statements action) by learner, and those
-  // learners' partitions.
-  std::map<std::string, std::vector<Grant>> grants_;
-  std::map<uint64_t, std::string> granted_partitions_;
+  // Organisation: live grants by learner, and those learners' partitions.
+  std::shared_ptr<const OrganisationGrants> granted_;
   store::AccountStore* accounts_ = nullptr;
   // Partition owners looked up so far (a View serves one request, one thread).
   mutable std::map<uint64_t, std::optional<std::string>> owners_;
@@ -101,7 +112,9 @@ class ReadRule {
  public:
   ReadRule(store::AccountStore* accounts, store::GrantStore* grants,
            store::PartitionDirectory* partitions, std::string authority_home_page)
-      : accounts_(accounts), grants_(grants), partitions_(partitions),
+      : accounts_(accounts),
+        grants_(grants),
+        partitions_(partitions),
         authority_home_page_(std::move(authority_home_page)) {}
 
   // The view of `credential` at `now`. An organisation's grants are read
@@ -113,11 +126,24 @@ class ReadRule {
 
  private:
   Status LoadGrants(View& view) const;
+  Result<std::shared_ptr<const OrganisationGrants>> ReadGrants(const std::string& organisation,
+                                                               Micros now,
+                                                               Micros* valid_until) const;
+
+  struct CachedGrants {
+    uint64_t grants_generation;
+    uint64_t accounts_generation;
+    Micros built;        // the clock reading they were read at
+    Micros valid_until;  // the earliest expiry among them
+    std::shared_ptr<const OrganisationGrants> grants;
+  };
 
   store::AccountStore* accounts_;
   store::GrantStore* grants_;
   store::PartitionDirectory* partitions_;
   std::string authority_home_page_;
+  mutable std::mutex cache_mu_;
+  mutable std::map<std::string, CachedGrants> cache_;  // by organisation
 };
 
 }  // namespace lrs::consent

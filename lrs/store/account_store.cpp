@@ -97,7 +97,7 @@ Result<Organisation> AccountStore::CreateOrganisation(std::string name) {
   Organisation org{.id = NewId(), .name = std::move(name), .created = NowMicros()};
   rocksdb::WriteBatch batch;
   batch.Put(keys::Organisation(org.id), json::serialize(OrganisationJson(org)));
-  LRS_RETURN_IF_ERROR(db_->WriteDurable(&batch));
+  LRS_RETURN_IF_ERROR(Commit(&batch));
   return org;
 }
 
@@ -154,7 +154,7 @@ Status AccountStore::WriteLearner(const Learner& l, const std::vector<uint64_t>&
   rocksdb::WriteBatch batch;
   batch.Put(keys::Learner(l.id), json::serialize(LearnerJson(l)));
   for (uint64_t part : new_parts) batch.Put(keys::PartitionOwner(part), l.id);
-  return db_->WriteDurable(&batch);
+  return Commit(&batch);
 }
 
 Result<Learner> AccountStore::CreateLearner(std::string name, std::string credential_key,
@@ -238,7 +238,7 @@ Result<Learner> AccountStore::BeginErasure(std::string_view learner_id) {
   for (const auto& i : l->identities) {
     batch.Put(keys::PartitionOwner(i.partition), std::string(kErasingOwner) + l->id);
   }
-  LRS_RETURN_IF_ERROR(db_->WriteDurable(&batch));
+  LRS_RETURN_IF_ERROR(Commit(&batch));
   return l;
 }
 
@@ -263,7 +263,7 @@ Status AccountStore::FinishErasure(std::string_view learner_id, uint64_t stateme
   tombstone.erased_statements = statements;
   tombstone.erased_documents = documents;
   batch.Put(keys::Learner(l->id), json::serialize(LearnerJson(tombstone)));
-  return db_->WriteDurable(&batch);
+  return Commit(&batch);
 }
 
 Result<std::vector<Learner>> AccountStore::PendingErasures() {
@@ -276,6 +276,14 @@ Result<std::vector<Learner>> AccountStore::PendingErasures() {
     if (l->erasing) out.push_back(std::move(*l));
   }
   return out;
+}
+
+Status AccountStore::Commit(rocksdb::WriteBatch* batch) {
+  Status s = db_->WriteDurable(batch);
+  // Counted even when the write failed: a reader must not keep trusting
+  // what it read before an attempt whose outcome on disk is unknown.
+  generation_.fetch_add(1, std::memory_order_release);
+  return s;
 }
 
 }  // namespace lrs::store

@@ -14,6 +14,8 @@
 // learners cannot claim the same identity at once.
 #pragma once
 
+#include <atomic>
+
 #include <boost/json.hpp>
 #include <mutex>
 #include <optional>
@@ -104,7 +106,13 @@ class AccountStore {
   Status FinishErasure(std::string_view learner_id, uint64_t statements, uint64_t documents);
   Result<std::vector<Learner>> PendingErasures();
 
+  // Bumped by every write, so a reader that keeps what it read (the read
+  // rule's grant cache) can tell it is stale.
+  uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+
  private:
+  Status Commit(rocksdb::WriteBatch* batch);
+  std::atomic<uint64_t> generation_{0};
   Result<Learner> LoadLearner(std::string_view id);
   // The raw owner record of the identity's partition (a learner id, or a
   // learner being erased), nullopt when no one holds it.

@@ -98,7 +98,7 @@ Status GrantStore::Create(const StoredGrant& grant, const std::optional<std::str
   }
   batch.Put(keys::Grant(g.learner, g.id), GrantJson(g));
   batch.Put(keys::Grantee(g.organisation, g.learner), "");
-  return db_->WriteDurable(&batch);
+  return Commit(&batch);
 }
 
 Result<StoredGrant> GrantStore::Get(std::string_view learner, std::string_view grant_id) {
@@ -128,7 +128,7 @@ Status GrantStore::Revoke(std::string_view learner, std::string_view grant_id, M
   if (!OthersTo(*grants, g->organisation, g->id)) {
     batch.Delete(keys::Grantee(g->organisation, learner));
   }
-  return db_->WriteDurable(&batch);
+  return Commit(&batch);
 }
 
 Result<std::vector<GrantStore::LearnerGrants>> GrantStore::ForOrganisation(
@@ -166,7 +166,15 @@ Status GrantStore::EraseLearner(std::string_view learner) {
     batch.Delete(keys::Grant(learner, g.id));
     batch.Delete(keys::Grantee(g.organisation, learner));
   }
-  return db_->WriteDurable(&batch);
+  return Commit(&batch);
+}
+
+Status GrantStore::Commit(rocksdb::WriteBatch* batch) {
+  Status s = db_->WriteDurable(batch);
+  // Counted even when the write failed: a reader must not keep trusting
+  // what it read before an attempt whose outcome on disk is unknown.
+  generation_.fetch_add(1, std::memory_order_release);
+  return s;
 }
 
 }  // namespace lrs::store

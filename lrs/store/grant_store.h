@@ -9,6 +9,8 @@
 // returns; thread-safe.
 #pragma once
 
+#include <atomic>
+
 #include <mutex>
 #include <optional>
 #include <string>
@@ -66,7 +68,13 @@ class GrantStore {
   // Removes every grant of the learner and its grantee index entries.
   Status EraseLearner(std::string_view learner);
 
+  // Bumped by every write, so a reader that keeps what it read (the read
+  // rule's grant cache) can tell it is stale.
+  uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+
  private:
+  Status Commit(rocksdb::WriteBatch* batch);
+  std::atomic<uint64_t> generation_{0};
   // Every grant of the learner, in key (grant id) order.
   Result<std::vector<StoredGrant>> Load(std::string_view learner);
 

@@ -80,9 +80,9 @@ class ReadRuleTest : public ::testing::Test {
     grant_ids_[learner] = g.id;
   }
 
-  std::shared_ptr<const View> OrgView() {
+  std::shared_ptr<const View> OrgView(Micros now = NowMicros()) {
     store::Credential c{"org-key", "Analytics", {"statements/read"}, org_, ""};
-    auto view = rule_->ViewFor(c, NowMicros());
+    auto view = rule_->ViewFor(c, now);
     EXPECT_TRUE(view.ok()) << view.status().message();
     return view.ok() ? *view : nullptr;
   }
@@ -208,6 +208,28 @@ TEST_F(ReadRuleTest, RevokedOrExpiredGrantsGiveNothing) {
   auto view = OrgView();
   EXPECT_TRUE(view->StatementScopes()->empty());
   EXPECT_TRUE(QueryAll(*view).empty());
+}
+
+// The organisation's grants are kept between requests; every change to what
+// they depend on shows in the very next view.
+TEST_F(ReadRuleTest, KeptGrantsFollowNewGrantsLinksAndExpiry) {
+  MakeLearners(3, {kCompleted});
+  Micros now = NowMicros();
+  Grant(0, R"(,"expires":")" + FormatTimestampMillis(now + 60'000'000) + R"(")");
+  EXPECT_EQ(QueryAll(*OrgView(now)), (std::multiset<int>{0}));
+  Grant(1);
+  EXPECT_EQ(QueryAll(*OrgView(now)), (std::multiset<int>{0, 1}));
+  // Learner 1 links a second identity holding one more statement.
+  json::object agent{{"objectType", "Agent"}, {"mbox", "mailto:second@example.org"}};
+  Uuid id = RandomUuidV4();
+  json::object s = MakeStatement(id, json::serialize(agent), kCompleted, kCourse);
+  s["timestamp"] = "2026-01-01T00:00:00.000Z";
+  ASSERT_TRUE(statements_->Insert({{id, std::move(s), "mbox:mailto:second@example.org"}}, {}).ok());
+  owner_of_[FormatUuid(id)] = 1;
+  ASSERT_TRUE(accounts_->LinkIdentity(learners_[1], agent).ok());
+  EXPECT_EQ(QueryAll(*OrgView(now)), (std::multiset<int>{0, 1, 1}));
+  // A minute later learner 0's grant has expired, though nothing was written.
+  EXPECT_EQ(QueryAll(*OrgView(now + 61'000'000)), (std::multiset<int>{1, 1}));
 }
 
 TEST_F(ReadRuleTest, LearnerSeesOwnPartitionsOnlyAndOperatorEverything) {
