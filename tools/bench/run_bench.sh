@@ -19,7 +19,8 @@ lrsd on 127.0.0.1:PORT; `lrsbench load` of STATEMENTS statements; lrsd's
 VmRSS/VmHWM and the data directory's size; every driver RUNS times (the
 readers first, all their runs before any writer, so every read sees exactly
 the loaded store; each write run gets its own range of new statements);
-lrsd stopped; `lrsbench rocks-ceiling` at batch 100 and batch 1.
+lrsd stopped; `lrsbench rocks-ceiling` at batch 100 and batch 1, and at
+batch 100 with 36 index-shaped keys a statement (the store's key count).
 
 Prints a markdown table of the medians of the runs (also WORK/results.md);
 each run's figures go to WORK/runs.jsonl (one JSON object a line) and
@@ -41,7 +42,8 @@ Options:
   --walk N           statements per more-paging walk (default 10000)
   --drivers LIST     comma-separated drivers (default all; `lrsbench drivers`)
   --ceiling N        statements for rocks-ceiling at batch 100 (default
-                     1000000; batch 1 writes N/5); 0 skips it
+                     1000000; batch 1 and the index-keys run write N/5);
+                     0 skips it
   --work DIR         data, logs and results (default ${TMPDIR:-/tmp}/lrs-bench;
                      its data/ and ceiling-*/ are replaced)
   --port P           lrsd's port (default 18480)
@@ -196,11 +198,15 @@ stop_lrsd
 
 ceiling_lines=()
 if ((ceiling > 0)); then
-  for batch in 100 1; do
-    n=$((batch == 1 ? ceiling / 5 : ceiling))
-    say "rocks-ceiling batch $batch ($n statements)"
+  # batch:index-keys. 36 index-shaped keys a statement is about what the
+  # store writes (docs/PERFORMANCE.md), so that line is the key count's cost.
+  for spec in 100:0 1:0 100:36; do
+    batch=${spec%:*}
+    index_keys=${spec#*:}
+    n=$((batch == 1 || index_keys > 0 ? ceiling / 5 : ceiling))
+    say "rocks-ceiling batch $batch, $index_keys index keys ($n statements)"
     ceiling_lines+=("$("$lrsbench" rocks-ceiling --data "$work/ceiling-$batch" --statements "$n" \
-      --batch "$batch" --learners "$learners" 2>>"$log")")
+      --batch "$batch" --index-keys "$index_keys" --learners "$learners" 2>>"$log")")
     rm -rf "$work/ceiling-$batch"
   done
 fi

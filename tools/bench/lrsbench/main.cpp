@@ -38,10 +38,12 @@ constexpr char kUsage[] = R"(Usage: lrsbench COMMAND [options]
       own range, or it re-sends statements the store already has.
 
   rocks-ceiling --data DIR [--statements 1000000] [--batch 100] [--threads 64]
-      [--sync 1] [--seed 1] [--learners 10000]
+      [--sync 1] [--seed 1] [--learners 10000] [--index-keys 0]
       Writes the same statements (key: 16-byte id, value: the JSON) into a
       fresh RocksDB with lrsd's options, fsynced, one WriteBatch per batch;
       prints statements/s and MB/s. --batch 1: the single-statement ceiling.
+      --index-keys N: also N index-shaped keys per statement (the store
+      writes about 36 per statement).
 
   print [--from 0] [--count 1] [--seed 1] [--learners 10000]
       Prints generated statements, one JSON text a line.

@@ -5,6 +5,11 @@
 // threads at once (RocksDB groups concurrent commits into one fsync, as the
 // store's writer queue does). No validation, indexes or HTTP: lrsd's write
 // figures over this one are what those cost.
+//
+// --index-keys N adds N keys per statement shaped like the store's index
+// entries ('Y' scope(8) term(17) seq(8) -> part(8) uuid(16), the scope being
+// the statement's learner and the seq growing), so the cost of the store's
+// key count alone can be measured (docs/PERFORMANCE.md).
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
@@ -29,8 +34,19 @@ struct Ceiling {
 // Writes statements [0, count) in batches taken from a shared counter.
 // Generating a statement costs microseconds against a batch's fsync of
 // about a millisecond, so it stays inside the timed loop.
+// An index-shaped key: statement k's i-th entry.
+std::string IndexKey(const StatementGenerator& gen, uint64_t k, uint64_t i) {
+  std::string key(1, 'Y');
+  lrs::PutBigEndian64(&key, gen.Learner(k));
+  key.push_back(static_cast<char>('a' + i % 26));
+  lrs::PutBigEndian64(&key, i);
+  lrs::PutBigEndian64(&key, i * 0x9e3779b97f4a7c15ull);
+  lrs::PutBigEndian64(&key, k);
+  return key;
+}
+
 lrs::Result<Ceiling> Write(lrs::store::Database* db, const StatementGenerator& gen, uint64_t count,
-                           uint64_t batch, uint64_t threads) {
+                           uint64_t batch, uint64_t threads, uint64_t index_keys) {
   std::atomic<uint64_t> next{0}, bytes{0};
   std::atomic<bool> failed{false};
   lrs::Status first_error;
@@ -47,6 +63,11 @@ lrs::Result<Ceiling> Write(lrs::store::Database* db, const StatementGenerator& g
           std::string value = gen.Statement(k);
           bytes += key.size() + value.size();
           wb.Put(key, value);
+          for (uint64_t i = 0; i < index_keys; ++i) {
+            std::string index = IndexKey(gen, k, i);
+            bytes += index.size() + 24;
+            wb.Put(index, std::string_view(value).substr(0, 24));
+          }
         }
         lrs::Status s = db->WriteDurable(&wb);
         if (!s.ok() && !failed.exchange(true)) {
@@ -65,15 +86,17 @@ lrs::Result<Ceiling> Write(lrs::store::Database* db, const StatementGenerator& g
 }  // namespace
 
 int RocksCeilingCommand(int argc, char** argv, int first) {
-  auto args = Args::Parse(
-      argc, argv, first,
-      {"--data", "--statements", "--batch", "--threads", "--sync", "--seed", "--learners"}, {});
+  auto args = Args::Parse(argc, argv, first,
+                          {"--data", "--statements", "--batch", "--threads", "--sync", "--seed",
+                           "--learners", "--index-keys"},
+                          {});
   if (!args) return 2;
   std::string dir = args->String("--data");
   uint64_t count = args->Number("--statements", 1000000);
   uint64_t batch = args->Number("--batch", 100);
   uint64_t threads = args->Number("--threads", 64);
   bool sync = args->Number("--sync", 1) != 0;
+  uint64_t index_keys = args->Number("--index-keys", 0);
   StatementGenerator gen(args->Number("--seed", 1), args->Number("--learners", 10000));
   if (!args->ok()) return 2;
   std::error_code ec;
@@ -92,17 +115,18 @@ int RocksCeilingCommand(int argc, char** argv, int first) {
     std::fprintf(stderr, "lrsbench rocks-ceiling: %s\n", db.status().message().c_str());
     return 1;
   }
-  auto result = Write(db->get(), gen, count, batch, threads);
+  auto result = Write(db->get(), gen, count, batch, threads, index_keys);
   if (!result.ok()) {
     std::fprintf(stderr, "lrsbench rocks-ceiling: %s\n", result.status().message().c_str());
     return 1;
   }
   double s = result->seconds;
   std::printf(
-      "rocks-ceiling batch=%llu threads=%llu sync=%d statements=%llu seconds=%.1f "
+      "rocks-ceiling batch=%llu threads=%llu sync=%d index-keys=%llu statements=%llu seconds=%.1f "
       "statements/s=%.0f MB/s=%.1f\n",
       static_cast<unsigned long long>(batch), static_cast<unsigned long long>(threads),
-      sync ? 1 : 0, static_cast<unsigned long long>(result->statements), s, result->statements / s,
+      sync ? 1 : 0, static_cast<unsigned long long>(index_keys),
+      static_cast<unsigned long long>(result->statements), s, result->statements / s,
       result->bytes / s / 1e6);
   return 0;
 }
