@@ -185,14 +185,17 @@ Result<std::shared_ptr<const View>> ReadRule::ViewFor(const store::Credential& c
 }
 
 // The organisation's live grants, from the cache when nothing they depend on
-// changed since they were read.
+// changed since they were read. One request reads them at a time per
+// organisation; the others wait for its result rather than all reading the
+// same ten thousand records at once.
 Status ReadRule::LoadGrants(View& view) const {
-  // Read before the records: a write that lands meanwhile bumps them past
-  // what is cached below, so the next request reads again.
-  uint64_t grants_generation = grants_->generation();
-  uint64_t accounts_generation = accounts_->generation();
-  {
-    std::lock_guard lock(cache_mu_);
+  std::unique_lock lock(cache_mu_);
+  uint64_t grants_generation, accounts_generation;
+  while (true) {
+    // Read before the records: a write that lands meanwhile bumps them past
+    // what is cached below, so the next request reads again.
+    grants_generation = grants_->generation();
+    accounts_generation = accounts_->generation();
     auto it = cache_.find(view.organisation_);
     if (it != cache_.end() && it->second.grants_generation == grants_generation &&
         it->second.accounts_generation == accounts_generation && it->second.built <= view.now_ &&
@@ -200,12 +203,18 @@ Status ReadRule::LoadGrants(View& view) const {
       view.granted_ = it->second.grants;
       return Status::Ok();
     }
+    if (!reading_.contains(view.organisation_)) break;
+    cache_read_.wait(lock);
   }
+  reading_.insert(view.organisation_);
+  lock.unlock();
   Micros valid_until = 0;
   auto granted = ReadGrants(view.organisation_, view.now_, &valid_until);
+  lock.lock();
+  reading_.erase(view.organisation_);
+  cache_read_.notify_all();
   if (!granted.ok()) return granted.status();
   view.granted_ = *granted;
-  std::lock_guard lock(cache_mu_);
   if (cache_.size() >= kMaxCachedOrganisations) cache_.clear();
   cache_[view.organisation_] = {grants_generation, accounts_generation, view.now_, valid_until,
                                 *granted};

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <boost/json.hpp>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -144,6 +145,8 @@ class ReadRule {
   std::string authority_home_page_;
   mutable std::mutex cache_mu_;
   mutable std::map<std::string, CachedGrants> cache_;  // by organisation
+  mutable std::set<std::string> reading_;              // organisations being read
+  mutable std::condition_variable cache_read_;         // one was read
 };
 
 }  // namespace lrs::consent

@@ -70,7 +70,7 @@ Result<uint64_t> PartitionDirectory::FindOrCreate(std::string_view name) {
   // Staged by the statement writer and not committed yet: the same number,
   // made durable here (its batch writes the same mapping again).
   std::optional<uint64_t> part;
-  if (auto it = staged_.find(key); it != staged_.end()) part = it->second;
+  if (auto it = staged_.find(key); it != staged_.end()) part = it->second.part;
   if (!part) {
     auto existing = db_->Get(keys::Partition(name));  // created since Find
     if (!existing.ok()) return existing.status();
@@ -99,7 +99,8 @@ Result<uint64_t> PartitionDirectory::FindOrStage(std::string_view name, rocksdb:
   if (auto it = committed_.find(key); it != committed_.end()) return it->second;
   uint64_t part;
   if (auto it = staged_.find(key); it != staged_.end()) {
-    part = it->second;
+    part = it->second.part;
+    ++it->second.batches;
   } else {
     auto existing = db_->Get(keys::Partition(name));
     if (!existing.ok()) return existing.status();
@@ -111,7 +112,7 @@ Result<uint64_t> PartitionDirectory::FindOrStage(std::string_view name, rocksdb:
     auto fresh = Allocate();
     if (!fresh.ok()) return fresh.status();
     part = *fresh;
-    staged_[key] = part;
+    staged_[key] = {part, 1};
   }
   batch->Put(keys::Partition(name), MappingValue(part, name));
   staged->push_back(key);
@@ -123,10 +124,11 @@ void PartitionDirectory::Settle(const std::vector<std::string>& staged, bool com
   for (const auto& name : staged) {
     auto it = staged_.find(name);
     if (it == staged_.end()) continue;
-    // A failed batch leaves its numbers unused; FindOrCreate may have made
-    // one durable meanwhile, which Find then reads back.
-    if (committed) Remember(name, it->second);
-    staged_.erase(it);
+    // A failed batch leaves its numbers unused unless another batch staged
+    // them too; FindOrCreate may have made one durable meanwhile, which Find
+    // then reads back.
+    if (committed) Remember(name, it->second.part);
+    if (committed || --it->second.batches == 0) staged_.erase(it);
   }
 }
 

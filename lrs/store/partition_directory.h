@@ -42,7 +42,9 @@ class PartitionDirectory {
   Result<uint64_t> FindOrCreate(std::string_view name);
   // The partition's number; a new (or still staged) mapping is also put into
   // `batch` and its name appended to `staged`. The caller must later call
-  // Settle(staged, whether that batch committed).
+  // Settle(staged, whether that batch committed). Call it once per name and
+  // batch: each call holds the staged number until its Settle, so a failed
+  // batch cannot release a number a later batch staged too.
   Result<uint64_t> FindOrStage(std::string_view name, rocksdb::WriteBatch* batch,
                                std::vector<std::string>* staged);
   void Settle(const std::vector<std::string>& staged, bool committed);
@@ -59,7 +61,11 @@ class PartitionDirectory {
   Database* db_;
   std::mutex mu_;
   std::unordered_map<std::string, uint64_t> committed_;  // a cache of durable mappings
-  std::unordered_map<std::string, uint64_t> staged_;     // in a batch not yet committed
+  struct Staged {
+    uint64_t part;
+    int batches;  // staged in this many batches not settled yet
+  };
+  std::unordered_map<std::string, Staged> staged_;  // in batches not yet committed
   uint64_t next_ = 0;            // next number to hand out; 0: counter not read yet
   uint64_t reserved_until_ = 0;  // the durable counter: numbers below it are reserved
   uint64_t generation_ = 0;      // bumped by Forget, so a racing read cannot re-cache

@@ -34,6 +34,9 @@ constexpr uint64_t kSkipsPerScope = 40;
 
 using ScopeMap = std::unordered_map<uint64_t, const ScopeFilter*>;
 
+// Entries a cursor steps over before it seeks instead.
+constexpr int kStepsBeforeSeek = 4;
+
 // Iterates one index ('O' or a term prefix) between two sequence numbers, in
 // one direction. Entries are prefix + seq(8) -> part(8) uuid(16).
 class SeqCursor {
@@ -52,8 +55,17 @@ class SeqCursor {
   }
 
   // Positions at the first entry at or beyond `seq` in the cursor's
-  // direction; nullopt when there is none.
+  // direction; nullopt when there is none. A leapfrog asks for positions a
+  // few entries ahead, or where the cursor already is, far more often than
+  // far away: those take a few steps instead of a seek (a seek costs a
+  // search in every memtable and level).
   std::optional<uint64_t> SeekTo(uint64_t seq) {
+    for (int step = 0; step <= kStepsBeforeSeek && it_->Valid(); ++step) {
+      uint64_t at = Current();
+      if (ascending_ ? at >= seq : at <= seq) return at;
+      if (step == kStepsBeforeSeek) break;
+      ascending_ ? it_->Next() : it_->Prev();
+    }
     std::string key = keys::SeqKey(prefix_, seq);
     if (ascending_) {
       it_->Seek(key);
@@ -61,10 +73,13 @@ class SeqCursor {
       it_->SeekForPrev(key);
     }
     if (!it_->Valid()) return std::nullopt;
-    return GetBigEndian64(std::string_view(it_->key().data() + prefix_.size(), 8));
+    return Current();
   }
 
   std::string_view value() const { return {it_->value().data(), it_->value().size()}; }
+  uint64_t Current() const {
+    return GetBigEndian64(std::string_view(it_->key().data() + prefix_.size(), 8));
+  }
   Status status() const { return FromRocks(it_->status()); }
 
  private:

@@ -67,6 +67,27 @@ TEST_F(PartitionDirectoryTest, FailedBatchLeavesNothingAndItsNumberIsNotReused) 
   EXPECT_NE(*fresh, *lost);
 }
 
+// Two write groups in flight stage the same new name; the first one's write
+// fails. The number stays the second group's, so nobody else is handed
+// another number for that name before the second group commits.
+TEST_F(PartitionDirectoryTest, FailedBatchDoesNotReleaseANumberALaterBatchStaged) {
+  rocksdb::WriteBatch first, second;
+  std::vector<std::string> first_staged, second_staged;
+  auto a = dir_->FindOrStage("mbox:mailto:a@example.org", &first, &first_staged);
+  auto b = dir_->FindOrStage("mbox:mailto:a@example.org", &second, &second_staged);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(*a, *b);
+  dir_->Settle(first_staged, false);
+  auto meanwhile = dir_->FindOrCreate("mbox:mailto:a@example.org");
+  ASSERT_TRUE(meanwhile.ok());
+  EXPECT_EQ(*meanwhile, *b);
+  ASSERT_TRUE(db_->WriteDurable(&second).ok());
+  dir_->Settle(second_staged, true);
+  auto found = dir_->Find("mbox:mailto:a@example.org");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ(**found, *b);
+}
+
 TEST_F(PartitionDirectoryTest, FindOrCreateOfAStagedNameMakesTheSameNumberDurable) {
   rocksdb::WriteBatch batch;
   std::vector<std::string> staged;
