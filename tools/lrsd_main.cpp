@@ -2,14 +2,15 @@
 //
 // Settings come from, in increasing precedence: defaults, a JSON config file
 // (--config / LRS_CONFIG), environment variables, command-line flags.
+#include <malloc.h>
 #include <boost/asio/signal_set.hpp>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <set>
 #include <iostream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -94,30 +95,44 @@ bool ReadConfigFile(const std::string& path, Settings* s) {
   }
   try {
     for (const auto& [key, value] : v.get_object()) {
-      if (key == "listen") s->listen = value.as_string();
-      else if (key == "data") s->data = value.as_string();
-      else if (key == "threads") s->server.io_threads = value.to_number<int>();
-      else if (key == "worker_threads") s->server.worker_threads = value.to_number<int>();
-      else if (key == "block_cache_mb") s->block_cache_mb = value.to_number<size_t>();
-      else if (key == "memtable_mb") s->memtable_mb = value.to_number<size_t>();
-      else if (key == "max_body_bytes") s->server.max_body_bytes = value.to_number<size_t>();
-      else if (key == "max_statements_per_batch") s->limits.max_statements_per_batch = value.to_number<size_t>();
-      else if (key == "read_timeout_seconds") s->server.read_timeout = std::chrono::seconds(value.to_number<int>());
-      else if (key == "authority_home_page") s->authority_home_page = value.as_string();
-      else if (key == "access_log") s->server.access_log = value.as_bool();
-      else if (key == "default_xapi_version") s->default_version = value.as_string();
-      else if (key == "max_import_bytes") s->server.max_spooled_bytes = value.to_number<uint64_t>();
+      if (key == "listen")
+        s->listen = value.as_string();
+      else if (key == "data")
+        s->data = value.as_string();
+      else if (key == "threads")
+        s->server.io_threads = value.to_number<int>();
+      else if (key == "worker_threads")
+        s->server.worker_threads = value.to_number<int>();
+      else if (key == "block_cache_mb")
+        s->block_cache_mb = value.to_number<size_t>();
+      else if (key == "memtable_mb")
+        s->memtable_mb = value.to_number<size_t>();
+      else if (key == "max_body_bytes")
+        s->server.max_body_bytes = value.to_number<size_t>();
+      else if (key == "max_statements_per_batch")
+        s->limits.max_statements_per_batch = value.to_number<size_t>();
+      else if (key == "read_timeout_seconds")
+        s->server.read_timeout = std::chrono::seconds(value.to_number<int>());
+      else if (key == "authority_home_page")
+        s->authority_home_page = value.as_string();
+      else if (key == "access_log")
+        s->server.access_log = value.as_bool();
+      else if (key == "default_xapi_version")
+        s->default_version = value.as_string();
+      else if (key == "max_import_bytes")
+        s->server.max_spooled_bytes = value.to_number<uint64_t>();
       else if (key == "trusted_store_keys") {
-        for (const auto& k : value.as_array()) s->trusted_store_keys.insert(std::string(k.as_string()));
-      }
-      else {
+        for (const auto& k : value.as_array())
+          s->trusted_store_keys.insert(std::string(k.as_string()));
+      } else {
         std::fprintf(stderr, "lrsd: config file %s: unknown key \"%s\"\n", path.c_str(),
                      std::string(key).c_str());
         return false;
       }
     }
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "lrsd: config file %s: wrong type of value (%s)\n", path.c_str(), e.what());
+    std::fprintf(stderr, "lrsd: config file %s: wrong type of value (%s)\n", path.c_str(),
+                 e.what());
     return false;
   }
   return true;
@@ -142,8 +157,9 @@ int ParseSettings(int argc, char** argv, Settings* s) {
       quiet = true;
     } else if (arg == "--trust-store-key" && value(&trusted)) {
       s->trusted_store_keys.insert(trusted);
-    } else if ((arg == "--listen" && value(&listen_flag)) || (arg == "--data" && value(&data_flag)) ||
-               (arg == "--config" && value(&s->config)) || (arg == "--threads" && value(&threads_flag))) {
+    } else if ((arg == "--listen" && value(&listen_flag)) ||
+               (arg == "--data" && value(&data_flag)) || (arg == "--config" && value(&s->config)) ||
+               (arg == "--threads" && value(&threads_flag))) {
     } else {
       std::fprintf(stderr, "lrsd: unknown or incomplete option %s (see --help)\n", arg.c_str());
       return 2;
@@ -158,10 +174,12 @@ int ParseSettings(int argc, char** argv, Settings* s) {
   if (const char* e = std::getenv("LRS_DEFAULT_XAPI_VERSION")) s->default_version = e;
   if (const char* e = std::getenv("LRS_TRUSTED_STORE_KEYS")) AddKeyList(e, &s->trusted_store_keys);
   if (!lrs::xapi::ParseVersionHeader(s->default_version)) {
-    std::fprintf(stderr, "lrsd: default xAPI version must be 1.0.3 or 2.0.0, got %s\n", s->default_version.c_str());
+    std::fprintf(stderr, "lrsd: default xAPI version must be 1.0.3 or 2.0.0, got %s\n",
+                 s->default_version.c_str());
     return 2;
   }
-  if (const char* e = std::getenv("LRS_THREADS")) threads_flag = threads_flag.empty() ? e : threads_flag;
+  if (const char* e = std::getenv("LRS_THREADS"))
+    threads_flag = threads_flag.empty() ? e : threads_flag;
   if (!listen_flag.empty()) s->listen = listen_flag;
   if (!data_flag.empty()) s->data = data_flag;
   if (!threads_flag.empty()) s->server.io_threads = std::atoi(threads_flag.c_str());
@@ -188,7 +206,8 @@ bool SetUpAdmin(lrs::store::CredentialStore& credentials) {
   if (key && secret && *key && *secret) {
     admin.key = key;
     lrs::Status s = credentials.Put(admin, secret);
-    if (!s.ok()) std::fprintf(stderr, "lrsd: cannot store the admin credential: %s\n", s.message().c_str());
+    if (!s.ok())
+      std::fprintf(stderr, "lrsd: cannot store the admin credential: %s\n", s.message().c_str());
     return s.ok();
   }
   auto empty = credentials.Empty();
@@ -206,6 +225,13 @@ bool SetUpAdmin(lrs::store::CredentialStore& credentials) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // glibc gives each of up to 8 x cores threads its own malloc arena, and
+  // each arena keeps what the request bodies and write groups it served
+  // once needed: with lrsd's 64 workers, hundreds of MB resident that no
+  // request uses (docs/PERFORMANCE.md, "Memory"). Four arenas keep
+  // allocation contention low on small machines. MALLOC_ARENA_MAX in the
+  // environment still decides when set.
+  if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, 4);
   Settings settings;
   if (int rc = ParseSettings(argc, argv, &settings); rc != 0) return rc == 1 ? 0 : 2;
 
@@ -228,9 +254,10 @@ int main(int argc, char** argv) {
   lrs::store::AccountStore accounts(db->get(), (*statements)->partitions());
   lrs::store::GrantStore grants(db->get());
   lrs::store::AuditStore audit(db->get());
-  lrs::consent::ReadRule read_rule(&accounts, &grants, (*statements)->partitions(), settings.authority_home_page);
-  lrs::consent::Erasure erasure(
-      {&accounts, &grants, &audit, &credentials, &documents, statements->get(), (*statements)->partitions()});
+  lrs::consent::ReadRule read_rule(&accounts, &grants, (*statements)->partitions(),
+                                   settings.authority_home_page);
+  lrs::consent::Erasure erasure({&accounts, &grants, &audit, &credentials, &documents,
+                                 statements->get(), (*statements)->partitions()});
   if (!SetUpAdmin(credentials)) return 1;
   auto store_key = lrs::portability::StoreKey::LoadOrCreate(settings.data);
   if (!store_key.ok()) {
@@ -244,7 +271,8 @@ int main(int argc, char** argv) {
   std::filesystem::remove_all(settings.server.spool_dir, fs_error);
   std::filesystem::create_directories(settings.server.spool_dir, fs_error);
   if (fs_error) {
-    std::fprintf(stderr, "lrsd: cannot create %s: %s\n", settings.server.spool_dir.c_str(), fs_error.message().c_str());
+    std::fprintf(stderr, "lrsd: cannot create %s: %s\n", settings.server.spool_dir.c_str(),
+                 fs_error.message().c_str());
     return 1;
   }
   // An erasure a crash interrupted is finished before anything is served.
@@ -274,7 +302,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::fprintf(stderr, "lrsd: serving xAPI at http://%s:%u/xapi (data in %s, store key %s)\n",
-               settings.server.host.c_str(), server.port(), settings.data.c_str(), (*store_key)->KeyId().c_str());
+               settings.server.host.c_str(), server.port(), settings.data.c_str(),
+               (*store_key)->KeyId().c_str());
 
   boost::asio::io_context signals_io;
   boost::asio::signal_set signals(signals_io, SIGINT, SIGTERM);

@@ -94,17 +94,7 @@ std::optional<std::vector<store::ScopeFilter>> View::StatementScopes() const {
   if (read_mine_ && authority_scope_)
     scopes.push_back({*authority_scope_, nullptr, false, /*partition=*/false});
   if (!read_granted_) return scopes;
-  if (!granted_) return scopes;
-  for (const auto& [part, learner] : granted_->partitions) {
-    const std::vector<Grant>* grants = GrantsFrom(learner);
-    auto covered = [grants](const json::object& statement) {
-      for (const Grant& g : *grants) {
-        if (g.statements && g.CoversStatement(statement)) return true;
-      }
-      return false;
-    };
-    scopes.push_back({part, covered, /*own_terms_only=*/true});
-  }
+  if (granted_) scopes.insert(scopes.end(), granted_->scopes.begin(), granted_->scopes.end());
   return scopes;
 }
 
@@ -253,6 +243,16 @@ Result<std::shared_ptr<const OrganisationGrants>> ReadRule::ReadGrants(
     }
     for (uint64_t part : PartitionsOf(*learner)) out->partitions[part] = learner_id;
     out->by_learner[learner_id] = std::move(live);
+  }
+  for (const auto& [part, learner] : out->partitions) {
+    const std::vector<Grant>* grants = &out->by_learner.at(learner);  // map nodes stay put
+    auto covered = [grants](const json::object& statement) {
+      for (const Grant& g : *grants) {
+        if (g.statements && g.CoversStatement(statement)) return true;
+      }
+      return false;
+    };
+    out->scopes.push_back({part, covered, /*own_terms_only=*/true});
   }
   return std::shared_ptr<const OrganisationGrants>(std::move(out));
 }

@@ -48,6 +48,9 @@ struct DocumentFacts {
 struct OrganisationGrants {
   std::map<std::string, std::vector<Grant>> by_learner;
   std::map<uint64_t, std::string> partitions;  // partition -> learner
+  // One scope per granted partition, admitting what that learner's grants
+  // cover: built once with the grants, copied into each query.
+  std::vector<store::ScopeFilter> scopes;
 };
 
 class View {

@@ -39,6 +39,9 @@ Result<AuditEntry> ParseEntry(std::string_view text, uint64_t seq) {
   return e;
 }
 
+// Learners remembered as read (the set is dropped whole beyond this).
+constexpr size_t kMaxChecked = 1'000'000;
+
 }  // namespace
 
 Result<uint64_t> AuditStore::LastSeq(std::string_view learner) {
@@ -60,10 +63,14 @@ Status AuditStore::StageAll(rocksdb::WriteBatch* batch,
   std::lock_guard lock(mu_);
   for (const auto& [learner, entry] : entries) {
     auto [it, fresh] = newest.try_emplace(learner, 0);
-    if (fresh) {
+    // A learner's newest entry is read once per process: after that,
+    // last_seq_ is past it for good.
+    if (fresh && !checked_.contains(std::string(learner))) {
       auto last = LastSeq(learner);
       if (!last.ok()) return last.status();
       it->second = *last;
+      if (checked_.size() >= kMaxChecked) checked_.clear();
+      checked_.emplace(learner);
     }
     uint64_t now = static_cast<uint64_t>(std::max<Micros>(NowMicros(), 0));
     last_seq_ = std::max({now, last_seq_ + 1, it->second + 1});

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "lrs/base/clock.h"
@@ -62,6 +63,7 @@ class AuditStore {
 
   Database* db_;
   std::mutex mu_;
+  std::unordered_set<std::string> checked_;  // learners whose newest entry was read, under mu_
   uint64_t last_seq_ = 0;
 };
 

@@ -19,6 +19,10 @@ struct RocksStatementStore::Writer {
 
 namespace {
 
+// A write group stops adding requests beyond this many statements (one
+// request of more always makes a group of its own).
+constexpr size_t kMaxGroupStatements = 1000;
+
 // The key layout's version (docs/STORAGE.md). Version 2 added partition
 // owners, scoped indexes and per-partition attachments; a directory written
 // before it has statements but no marker, and is refused rather than served
@@ -111,12 +115,19 @@ Result<std::optional<uint64_t>> RocksStatementStore::AuthorityScope(
 // so sequence numbers commit in order; a group staged on top of one whose
 // write failed fails too.
 void RocksStatementStore::LeadGroup(std::unique_lock<std::mutex>& lock) {
-  // An exclusive operation runs alone; a group of inserts stops before one.
+  // An exclusive operation runs alone; a group of inserts stops before one,
+  // and once it holds kMaxGroupStatements (the rest make the next group:
+  // a group's staged state and batch are held in memory until written, and
+  // 64 clients posting 100 each made groups of 6,400 that kept lrsd's
+  // resident memory hundreds of MB higher for no gain in fsyncs saved).
   std::vector<Writer*> group;
+  size_t statements = 0;
   for (Writer* w : writers_) {
     if (w->exclusive && !group.empty()) break;
+    if (!group.empty() && statements + w->statements->size() > kMaxGroupStatements) break;
     group.push_back(w);
     if (w->exclusive) break;
+    statements += w->statements->size();
   }
   if (group.front()->exclusive) {
     in_flight_done_.wait(lock, [this] { return in_flight_ == nullptr; });
