@@ -171,17 +171,11 @@ Status StatementStager::ApplyVoid(const Uuid& target, const std::string& marker,
     if (!MayVoid(marker, k.part, AuthorityKeyOf(stored->get_object()))) return Status::Ok();
     p.batch.Delete(keys::StoredOrder(k.seq));
     ForEachTerm(k.terms, [&](std::string_view t) { p.batch.Delete(keys::TermIndex(t, k.seq)); });
-    // The scope may have been created by this very group, not committed yet.
     std::optional<uint64_t> scope;
     if (std::string key = AuthorityKeyOf(stored->get_object()); !key.empty()) {
-      auto it = group_partitions_.find(keys::AuthorityScopeName(key));
-      if (it != group_partitions_.end()) {
-        scope = it->second;
-      } else {
-        auto found = partitions_->Find(keys::AuthorityScopeName(key));
-        if (!found.ok()) return found.status();
-        scope = *found;
-      }
+      auto found = FindPartition(keys::AuthorityScopeName(key));
+      if (!found.ok()) return found.status();
+      scope = *found;
     }
     IndexScoped({k.part, k.seq, target, k.part_terms, OwnTermIds(stored->get_object()), scope},
                 /*put=*/false, &p.batch);
@@ -399,6 +393,18 @@ Status StatementStager::StageOne(NewStatement& s, Pending& p, InsertOutcome& out
       Known{*part, seq, voiding, std::move(body), std::move(terms), std::move(part_terms)};
   out.ids.push_back(id_text);
   return Status::Ok();
+}
+
+// A partition's number as this group, the previous group (whose batch may
+// not have committed yet) or the store has it; nullopt when none has.
+Result<std::optional<uint64_t>> StatementStager::FindPartition(const std::string& name) const {
+  if (auto it = group_partitions_.find(name); it != group_partitions_.end())
+    return std::optional<uint64_t>(it->second);
+  if (previous_) {
+    auto it = previous_->group_partitions_.find(name);
+    if (it != previous_->group_partitions_.end()) return std::optional<uint64_t>(it->second);
+  }
+  return partitions_->Find(name);
 }
 
 // New partitions join the group's batch whether or not the request that

@@ -69,6 +69,7 @@ class StatementStager {
 
   Status StageOne(NewStatement& s, Pending& p, InsertOutcome& out);
   Result<uint64_t> StagePartition(const std::string& name);
+  Result<std::optional<uint64_t>> FindPartition(const std::string& name) const;
   static void NoteAttachments(const boost::json::object& statement, uint64_t part, Pending& p);
   Result<std::optional<Known>> Lookup(const std::string& raw_id, const Pending& p);
   Result<bool> IsVoided(const std::string& raw_id, const Pending& p);
