@@ -59,33 +59,40 @@ Result<uint64_t> PartitionDirectory::Allocate() {
   return next_++;
 }
 
+Result<PartitionDirectory::Resolved> PartitionDirectory::Resolve(std::string_view name) {
+  std::string key(name);
+  if (auto it = committed_.find(key); it != committed_.end())
+    return Resolved{it->second, Resolved::kStored};
+  if (auto it = staged_.find(key); it != staged_.end())
+    return Resolved{it->second.part, Resolved::kStaged};
+  auto existing = db_->Get(keys::Partition(name));  // created since the caller's Find
+  if (!existing.ok()) return existing.status();
+  if (existing->has_value()) {
+    uint64_t part = GetBigEndian64(**existing);
+    Remember(key, part);
+    return Resolved{part, Resolved::kStored};
+  }
+  auto fresh = Allocate();
+  if (!fresh.ok()) return fresh.status();
+  return Resolved{*fresh, Resolved::kFresh};
+}
+
 Result<uint64_t> PartitionDirectory::FindOrCreate(std::string_view name) {
   auto found = Find(name);
   if (!found.ok()) return found.status();
   if (found->has_value()) return **found;
 
   std::lock_guard<std::mutex> lock(mu_);
-  std::string key(name);
-  if (auto it = committed_.find(key); it != committed_.end()) return it->second;
-  // Staged by the statement writer and not committed yet: the same number,
-  // made durable here (its batch writes the same mapping again).
-  std::optional<uint64_t> part;
-  if (auto it = staged_.find(key); it != staged_.end()) part = it->second.part;
-  if (!part) {
-    auto existing = db_->Get(keys::Partition(name));  // created since Find
-    if (!existing.ok()) return existing.status();
-    if (existing->has_value()) part = GetBigEndian64(**existing);
-  }
+  auto r = Resolve(name);
+  if (!r.ok()) return r.status();
+  if (r->where == Resolved::kStored) return r->part;
+  // New, or staged by the statement writer and not committed yet: the same
+  // number, made durable here (a staged batch writes the same mapping again).
   rocksdb::WriteBatch batch;
-  if (!part) {
-    auto fresh = Allocate();
-    if (!fresh.ok()) return fresh.status();
-    part = *fresh;
-  }
-  batch.Put(keys::Partition(name), MappingValue(*part, name));
+  batch.Put(keys::Partition(name), MappingValue(r->part, name));
   LRS_RETURN_IF_ERROR(db_->WriteDurable(&batch));
-  Remember(key, *part);
-  return *part;
+  Remember(std::string(name), r->part);
+  return r->part;
 }
 
 Result<uint64_t> PartitionDirectory::FindOrStage(std::string_view name, rocksdb::WriteBatch* batch,
@@ -95,28 +102,18 @@ Result<uint64_t> PartitionDirectory::FindOrStage(std::string_view name, rocksdb:
   if (found->has_value()) return **found;
 
   std::lock_guard<std::mutex> lock(mu_);
+  auto r = Resolve(name);
+  if (!r.ok()) return r.status();
+  if (r->where == Resolved::kStored) return r->part;
   std::string key(name);
-  if (auto it = committed_.find(key); it != committed_.end()) return it->second;
-  uint64_t part;
-  if (auto it = staged_.find(key); it != staged_.end()) {
-    part = it->second.part;
-    ++it->second.batches;
+  if (r->where == Resolved::kStaged) {
+    ++staged_[key].batches;
   } else {
-    auto existing = db_->Get(keys::Partition(name));
-    if (!existing.ok()) return existing.status();
-    if (existing->has_value()) {
-      part = GetBigEndian64(**existing);
-      Remember(key, part);
-      return part;
-    }
-    auto fresh = Allocate();
-    if (!fresh.ok()) return fresh.status();
-    part = *fresh;
-    staged_[key] = {part, 1};
+    staged_[key] = {r->part, 1};
   }
-  batch->Put(keys::Partition(name), MappingValue(part, name));
-  staged->push_back(key);
-  return part;
+  batch->Put(keys::Partition(name), MappingValue(r->part, name));
+  staged->push_back(std::move(key));
+  return r->part;
 }
 
 void PartitionDirectory::Settle(const std::vector<std::string>& staged, bool committed) {

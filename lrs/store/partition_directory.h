@@ -54,8 +54,15 @@ class PartitionDirectory {
   Status Forget(std::string_view name);
 
  private:
-  // Both with mu_ held.
+  // All with mu_ held.
   Result<uint64_t> Allocate();
+  // Where `name`'s number is: committed (cached or read now), staged in a
+  // batch not yet committed, or freshly allocated (nowhere yet).
+  struct Resolved {
+    uint64_t part;
+    enum { kStored, kStaged, kFresh } where;
+  };
+  Result<Resolved> Resolve(std::string_view name);
   void Remember(const std::string& name, uint64_t part);
 
   Database* db_;
