@@ -3,6 +3,7 @@
 // Settings come from, in increasing precedence: defaults, a JSON config file
 // (--config / LRS_CONFIG), environment variables, command-line flags.
 #include <malloc.h>
+#include <sys/resource.h>
 #include <boost/asio/signal_set.hpp>
 #include <boost/json.hpp>
 #include <cstdio>
@@ -34,6 +35,9 @@ Options (each also as an environment variable):
   --data DIR           data directory (RocksDB)      LRS_DATA    (default ./data)
   --config FILE        JSON configuration file       LRS_CONFIG
   --threads N          I/O threads (0: one per core) LRS_THREADS (default 0)
+  --tls-cert FILE      serve HTTPS with this PEM certificate chain
+                                                     LRS_TLS_CERT
+  --tls-key FILE       and this PEM private key      LRS_TLS_KEY
   --trust-store-key KEYID
                        a store whose bundles may link new identities on
                        import (its key id, from its /xapi/about); repeatable
@@ -43,13 +47,18 @@ Options (each also as an environment variable):
 
 Admin credential: LRS_ADMIN_KEY and LRS_ADMIN_SECRET set it at start. Without
 them, the first start on an empty data directory generates one and prints it
-once.
+once. LRS_METRICS_KEY and LRS_METRICS_SECRET set a credential that may read
+/metrics and /healthz and nothing else.
 
 Config file keys: listen, data, threads, worker_threads, block_cache_mb,
 memtable_mb (RocksDB memtable budget, default 128),
-max_body_bytes, max_statements_per_batch, read_timeout_seconds,
-authority_home_page, access_log, default_xapi_version, trusted_store_keys
-(array), max_import_bytes.
+max_body_bytes, max_header_bytes, max_statements_per_batch,
+read_timeout_seconds, max_connections, max_pending_requests,
+max_buffered_body_mb (request bodies held at once, default 512),
+auth_max_failures_per_address, auth_max_failures_per_key,
+auth_window_seconds, trust_forwarded_for (behind a proxy), tls_cert,
+tls_key, authority_home_page, access_log, default_xapi_version,
+trusted_store_keys (array), max_import_bytes, backup_dir.
 
 The data directory also holds store-key.pem, the key this store signs
 exported bundles with (created on the first start; back it up with the
@@ -57,6 +66,11 @@ data), and spool/, where uploaded bundles wait while they are imported.
 
 LRS_DEFAULT_XAPI_VERSION (or default_xapi_version): the version a response
 names when the request named none (default 1.0.3).
+
+LRS_BACKUP_DIR (or backup_dir): an absolute directory; POST /admin/backups
+writes online backups only inside it (unset: backups over HTTP are off).
+lrsctl backup asks for one, lrsctl restore makes a data directory of one
+(docs/OPERATIONS.md).
 )";
 
 struct Settings {
@@ -65,10 +79,13 @@ struct Settings {
   std::string config;
   lrs::http::ServerOptions server;
   lrs::http::Limits limits;
+  lrs::http::AuthLimits auth_limits;
+  bool trust_forwarded_for = false;
   size_t block_cache_mb = 256;
   size_t memtable_mb = 128;
   std::string authority_home_page = "urn:lrs:credential";
   std::string default_version = "1.0.3";
+  std::string backup_dir;  // where POST /admin/backups may write; empty: off
   std::set<std::string> trusted_store_keys;
 };
 
@@ -109,6 +126,26 @@ bool ReadConfigFile(const std::string& path, Settings* s) {
         s->memtable_mb = value.to_number<size_t>();
       else if (key == "max_body_bytes")
         s->server.max_body_bytes = value.to_number<size_t>();
+      else if (key == "max_header_bytes")
+        s->server.max_header_bytes = value.to_number<size_t>();
+      else if (key == "max_connections")
+        s->server.max_connections = value.to_number<size_t>();
+      else if (key == "max_pending_requests")
+        s->server.max_pending_requests = value.to_number<size_t>();
+      else if (key == "max_buffered_body_mb")
+        s->server.max_buffered_body_bytes = value.to_number<size_t>() << 20;
+      else if (key == "auth_max_failures_per_address")
+        s->auth_limits.max_failures_per_address = value.to_number<int>();
+      else if (key == "auth_max_failures_per_key")
+        s->auth_limits.max_failures_per_key = value.to_number<int>();
+      else if (key == "auth_window_seconds")
+        s->auth_limits.window = std::chrono::seconds(value.to_number<int>());
+      else if (key == "trust_forwarded_for")
+        s->trust_forwarded_for = value.as_bool();
+      else if (key == "tls_cert")
+        s->server.tls_cert_file = value.as_string();
+      else if (key == "tls_key")
+        s->server.tls_key_file = value.as_string();
       else if (key == "max_statements_per_batch")
         s->limits.max_statements_per_batch = value.to_number<size_t>();
       else if (key == "read_timeout_seconds")
@@ -121,6 +158,8 @@ bool ReadConfigFile(const std::string& path, Settings* s) {
         s->default_version = value.as_string();
       else if (key == "max_import_bytes")
         s->server.max_spooled_bytes = value.to_number<uint64_t>();
+      else if (key == "backup_dir")
+        s->backup_dir = value.as_string();
       else if (key == "trusted_store_keys") {
         for (const auto& k : value.as_array())
           s->trusted_store_keys.insert(std::string(k.as_string()));
@@ -140,7 +179,7 @@ bool ReadConfigFile(const std::string& path, Settings* s) {
 
 // 0: go on; 1: exit ok (help); 2: usage error.
 int ParseSettings(int argc, char** argv, Settings* s) {
-  std::string listen_flag, data_flag, threads_flag;
+  std::string listen_flag, data_flag, threads_flag, cert_flag, key_flag;
   bool quiet = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -159,7 +198,9 @@ int ParseSettings(int argc, char** argv, Settings* s) {
       s->trusted_store_keys.insert(trusted);
     } else if ((arg == "--listen" && value(&listen_flag)) ||
                (arg == "--data" && value(&data_flag)) || (arg == "--config" && value(&s->config)) ||
-               (arg == "--threads" && value(&threads_flag))) {
+               (arg == "--threads" && value(&threads_flag)) ||
+               (arg == "--tls-cert" && value(&cert_flag)) ||
+               (arg == "--tls-key" && value(&key_flag))) {
     } else {
       std::fprintf(stderr, "lrsd: unknown or incomplete option %s (see --help)\n", arg.c_str());
       return 2;
@@ -172,7 +213,17 @@ int ParseSettings(int argc, char** argv, Settings* s) {
   if (const char* e = std::getenv("LRS_LISTEN")) s->listen = e;
   if (const char* e = std::getenv("LRS_DATA")) s->data = e;
   if (const char* e = std::getenv("LRS_DEFAULT_XAPI_VERSION")) s->default_version = e;
+  if (const char* e = std::getenv("LRS_BACKUP_DIR")) s->backup_dir = e;
+  if (!s->backup_dir.empty() && s->backup_dir.front() != '/') {
+    std::fprintf(stderr, "lrsd: backup_dir must be an absolute path, got %s\n",
+                 s->backup_dir.c_str());
+    return 2;
+  }
   if (const char* e = std::getenv("LRS_TRUSTED_STORE_KEYS")) AddKeyList(e, &s->trusted_store_keys);
+  if (const char* e = std::getenv("LRS_TLS_CERT")) s->server.tls_cert_file = e;
+  if (const char* e = std::getenv("LRS_TLS_KEY")) s->server.tls_key_file = e;
+  if (!cert_flag.empty()) s->server.tls_cert_file = cert_flag;
+  if (!key_flag.empty()) s->server.tls_key_file = key_flag;
   if (!lrs::xapi::ParseVersionHeader(s->default_version)) {
     std::fprintf(stderr, "lrsd: default xAPI version must be 1.0.3 or 2.0.0, got %s\n",
                  s->default_version.c_str());
@@ -222,6 +273,46 @@ bool SetUpAdmin(lrs::store::CredentialStore& credentials) {
   return true;
 }
 
+// The credential of LRS_METRICS_KEY / LRS_METRICS_SECRET, when both are set:
+// scope "metrics" only, so a monitoring system holds no power over records.
+bool SetUpMetricsCredential(lrs::store::CredentialStore& credentials) {
+  const char* key = std::getenv("LRS_METRICS_KEY");
+  const char* secret = std::getenv("LRS_METRICS_SECRET");
+  if (!key || !secret || !*key || !*secret) return true;
+  lrs::store::Credential c;
+  c.key = key;
+  c.name = "metrics";
+  c.scopes = {"metrics"};
+  lrs::Status s = credentials.Put(c, secret);
+  if (!s.ok())
+    std::fprintf(stderr, "lrsd: cannot store the metrics credential: %s\n", s.message().c_str());
+  return s.ok();
+}
+
+// Each connection is a descriptor, and RocksDB keeps its files open: the
+// soft limit (often 1,024) is raised to the hard one, and the connection
+// limit kept below it, so accept() never fails for want of descriptors.
+void FitConnectionsToDescriptors(lrs::http::ServerOptions* server) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+    getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  // RocksDB's files, the spool, the store key: a reserve of 512.
+  if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur <= 1024) {
+    if (limit.rlim_cur != RLIM_INFINITY)
+      server->max_connections = std::min<size_t>(server->max_connections, 512);
+    return;
+  }
+  size_t fit = static_cast<size_t>(limit.rlim_cur) - 512;
+  if (server->max_connections > fit) {
+    std::fprintf(stderr, "lrsd: max_connections lowered to %zu to fit the descriptor limit\n", fit);
+    server->max_connections = fit;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -258,7 +349,7 @@ int main(int argc, char** argv) {
                                    settings.authority_home_page);
   lrs::consent::Erasure erasure({&accounts, &grants, &audit, &credentials, &documents,
                                  statements->get(), (*statements)->partitions()});
-  if (!SetUpAdmin(credentials)) return 1;
+  if (!SetUpAdmin(credentials) || !SetUpMetricsCredential(credentials)) return 1;
   auto store_key = lrs::portability::StoreKey::LoadOrCreate(settings.data);
   if (!store_key.ok()) {
     std::fprintf(stderr, "lrsd: store key: %s\n", store_key.status().message().c_str());
@@ -281,7 +372,15 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  lrs::http::Metrics metrics;
+  lrs::http::AuthLimiter auth_limiter(settings.auth_limits);
+  settings.server.metrics = &metrics;
+  FitConnectionsToDescriptors(&settings.server);
   lrs::http::Services services;
+  services.database = db->get();
+  services.metrics = &metrics;
+  services.auth_limiter = &auth_limiter;
+  services.trust_forwarded_for = settings.trust_forwarded_for;
   services.statements = statements->get();
   services.credentials = &credentials;
   services.documents = &documents;
@@ -295,15 +394,16 @@ int main(int argc, char** argv) {
   services.limits = settings.limits;
   services.authority_home_page = settings.authority_home_page;
   services.default_version = *lrs::xapi::ParseVersionHeader(settings.default_version);
+  services.backup_dir = settings.backup_dir;
   lrs::http::Router router(services);
   lrs::http::Server server(settings.server, &router);
   if (lrs::Status s = server.Listen(); !s.ok()) {
     std::fprintf(stderr, "lrsd: %s\n", s.message().c_str());
     return 1;
   }
-  std::fprintf(stderr, "lrsd: serving xAPI at http://%s:%u/xapi (data in %s, store key %s)\n",
-               settings.server.host.c_str(), server.port(), settings.data.c_str(),
-               (*store_key)->KeyId().c_str());
+  std::fprintf(stderr, "lrsd: serving xAPI at %s://%s:%u/xapi (data in %s, store key %s)\n",
+               server.tls() ? "https" : "http", settings.server.host.c_str(), server.port(),
+               settings.data.c_str(), (*store_key)->KeyId().c_str());
 
   boost::asio::io_context signals_io;
   boost::asio::signal_set signals(signals_io, SIGINT, SIGTERM);

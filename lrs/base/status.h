@@ -25,6 +25,8 @@ class Status {
     kPreconditionFailed,    // If-Match / If-None-Match did not hold (412)
     kTooLarge,              // over a configured limit (413)
     kPreconditionRequired,  // a concurrency header was required (428)
+    kTooManyRequests,       // over a rate limit; try again later (429)
+    kUnavailable,           // overloaded or unhealthy; try again later (503)
     kIoError,               // storage failed (500)
     kInternal,              // a bug (500)
   };
@@ -43,6 +45,10 @@ class Status {
     return {Code::kPreconditionRequired, std::move(msg)};
   }
   static Status TooLarge(std::string msg) { return {Code::kTooLarge, std::move(msg)}; }
+  static Status TooManyRequests(std::string msg) {
+    return {Code::kTooManyRequests, std::move(msg)};
+  }
+  static Status Unavailable(std::string msg) { return {Code::kUnavailable, std::move(msg)}; }
   static Status IoError(std::string msg) { return {Code::kIoError, std::move(msg)}; }
   static Status Internal(std::string msg) { return {Code::kInternal, std::move(msg)}; }
 

@@ -133,7 +133,14 @@ Status ParseTime(const json::object& body, std::string_view field, Rounding roun
   if (!s) return Invalid(field, "must be a string");
   auto t = ReadTimestamp(*s);
   if (!t) return Invalid(field, "must be an RFC 3339 timestamp");
-  *out = rounding == Rounding::kUp ? CeilMillis(*t) : FloorMillis(*t);
+  Micros rounded = rounding == Rounding::kUp ? CeilMillis(*t) : FloorMillis(*t);
+  // The canonical JSON writes UTC with a four-digit year. An offset or the
+  // rounding can move an instant out of 0000..9999, and a stored grant that
+  // no longer parses fails every read of its organisation.
+  if (ReadTimestamp(FormatTimestampMillis(rounded)) != rounded) {
+    return Invalid(field, "must lie within the years 0000 to 9999 in UTC");
+  }
+  *out = rounded;
   return Status::Ok();
 }
 

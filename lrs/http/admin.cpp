@@ -1,7 +1,7 @@
 // /admin: the operator's endpoints (docs/CONSENT.md, schema/openapi.yaml):
 // organisations and their credentials, learners and their identities,
-// a learner's audit log and erasure. The router lets only an operator
-// credential with "all" in.
+// a learner's audit log and erasure; backups (backups.cpp). The router
+// lets only an operator credential with "all" in.
 #include <boost/json.hpp>
 
 #include "lrs/base/encoding.h"
@@ -196,6 +196,7 @@ Response HandleAdmin(RequestContext& ctx, Services& services) {
   auto seg = PathSegments(ctx.path, "/admin");
   if (!seg.empty() && seg[0] == "organisations") return Organisations(ctx, services, seg);
   if (!seg.empty() && seg[0] == "learners") return Learners(ctx, services, seg);
+  if (seg.size() == 1 && seg[0] == "backups") return HandleBackups(ctx, services);
   return ConsentError(ctx, Status::NotFound("no resource at " + ctx.path));
 }
 

@@ -10,6 +10,9 @@
 namespace lrs::http {
 
 Response HandleAbout(const Request& request, std::optional<xapi::Version> version, const Services& services);
+// GET /healthz (any credential) and GET /metrics (the operator's, or one
+// with the "metrics" scope): operations.cpp.
+Response HandleOperations(RequestContext& ctx, Services& services);
 Response HandlePutStatement(RequestContext& ctx, Services& services);
 Response HandlePostStatements(RequestContext& ctx, Services& services);
 Response HandleGetStatements(RequestContext& ctx, Services& services);
@@ -22,6 +25,8 @@ Response HandleActivities(RequestContext& ctx, Services& services);
 // credential): admin.cpp and me.cpp. JSON in and out, xAPI-style errors.
 Response HandleAdmin(RequestContext& ctx, Services& services);
 Response HandleMe(RequestContext& ctx, Services& services);
+// POST /admin/backups: an online backup into backup_dir (backups.cpp).
+Response HandleBackups(RequestContext& ctx, Services& services);
 // Bundles (portability.cpp): GET /me/export, GET /admin/learners/ID/export,
 // POST /me/import, GET /me/provenance.
 Response HandleExport(RequestContext& ctx, Services& services, const std::string& learner);

@@ -108,6 +108,10 @@ bhttp::status HttpStatusOf(const Status& s) {
       return bhttp::status::payload_too_large;
     case C::kPreconditionRequired:
       return bhttp::status::precondition_required;
+    case C::kTooManyRequests:
+      return bhttp::status::too_many_requests;
+    case C::kUnavailable:
+      return bhttp::status::service_unavailable;
     case C::kIoError:
     case C::kInternal:
       return bhttp::status::internal_server_error;

@@ -29,24 +29,29 @@ Response Preflight(const Request& req) {
   return res;
 }
 
+struct BasicCredentials {
+  std::string key;
+  std::string secret;
+};
+
 // Parses "Basic base64(key:secret)". Unauthorized for anything else.
-Result<store::Credential> Authenticate(const bhttp::request_header<>& req, store::CredentialStore& credentials) {
+Result<BasicCredentials> ParseBasic(const bhttp::request_header<>& req) {
   auto it = req.find(bhttp::field::authorization);
   if (it == req.end()) return Status::Unauthorized("authentication required");
   std::string_view value(it->value().data(), it->value().size());
   constexpr std::string_view kBasic = "Basic ";
-  if (value.size() <= kBasic.size() || !std::equal(kBasic.begin(), kBasic.end(), value.begin(),
-                                                   [](char a, char b) {
-                                                     return std::tolower(static_cast<unsigned char>(a)) ==
-                                                            std::tolower(static_cast<unsigned char>(b));
-                                                   })) {
+  if (value.size() <= kBasic.size() ||
+      !std::equal(kBasic.begin(), kBasic.end(), value.begin(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) ==
+               std::tolower(static_cast<unsigned char>(b));
+      })) {
     return Status::Unauthorized("Authorization: only HTTP Basic is supported");
   }
   auto decoded = Base64Decode(value.substr(kBasic.size()));
   size_t colon = decoded ? decoded->find(':') : std::string::npos;
-  if (colon == std::string::npos) return Status::Unauthorized("Authorization: malformed Basic credentials");
-  return credentials.Authenticate(std::string_view(*decoded).substr(0, colon),
-                                  std::string_view(*decoded).substr(colon + 1));
+  if (colon == std::string::npos)
+    return Status::Unauthorized("Authorization: malformed Basic credentials");
+  return BasicCredentials{decoded->substr(0, colon), decoded->substr(colon + 1)};
 }
 
 bool AllowedToRead(const store::Credential& c) {
@@ -58,6 +63,23 @@ bool AllowedToWrite(const store::Credential& c) {
   return c.HasScope("all") || c.HasScope("statements/write");
 }
 
+// The address failed authentications are counted against. Behind a proxy
+// every client arrives from the proxy's address; a trusted proxy appends
+// the address it saw to X-Forwarded-For, so the last entry is the one to
+// believe (earlier ones are whatever the client claimed).
+std::string_view ClientAddress(const bhttp::request_header<>& head, std::string_view peer,
+                               bool trust_forwarded_for) {
+  if (!trust_forwarded_for) return peer;
+  auto it = head.find("X-Forwarded-For");
+  if (it == head.end()) return peer;
+  std::string_view list(it->value().data(), it->value().size());
+  std::string_view last =
+      list.substr(list.rfind(',') == std::string_view::npos ? 0 : list.rfind(',') + 1);
+  while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+  while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
+  return last.empty() ? peer : last;
+}
+
 }  // namespace
 
 bool Router::SpoolsBody(const bhttp::request_header<>& head) {
@@ -65,14 +87,38 @@ bool Router::SpoolsBody(const bhttp::request_header<>& head) {
   return head.method() == bhttp::verb::post && target.substr(0, target.find('?')) == "/me/import";
 }
 
-Status Router::AdmitSpooled(const bhttp::request_header<>& head) {
-  auto who = Authenticate(head, *services_.credentials);
+Result<store::Credential> Router::Authenticate(const bhttp::request_header<>& head,
+                                               std::string_view client_address,
+                                               int64_t* retry_after_seconds) {
+  auto basic = ParseBasic(head);
+  if (!basic.ok()) return basic.status();
+  AuthLimiter* limiter = services_.auth_limiter;
+  client_address = ClientAddress(head, client_address, services_.trust_forwarded_for);
+  int64_t now = NowMicros();
+  if (limiter) {
+    Status admitted = limiter->Admit(basic->key, client_address, now, retry_after_seconds);
+    if (!admitted.ok()) {
+      if (services_.metrics) services_.metrics->AuthRateLimited();
+      return admitted;
+    }
+  }
+  auto who = services_.credentials->Authenticate(basic->key, basic->secret);
+  if (limiter && who.status().Is(Status::Code::kUnauthorized)) {
+    limiter->Failed(basic->key, client_address, now);
+  }
+  return who;
+}
+
+Status Router::AdmitSpooled(const bhttp::request_header<>& head, std::string_view client_address) {
+  int64_t retry_after = 0;
+  auto who = Authenticate(head, client_address, &retry_after);
   if (!who.ok()) return who.status();
   if (who->learner.empty()) return Status::Forbidden("/me is for a learner's own credential");
   return Status::Ok();
 }
 
-Response Router::Handle(Request& req, std::string* credential_key, Streams* streams) {
+Response Router::Handle(Request& req, std::string* credential_key, Streams* streams,
+                        std::string_view client_address) {
   Streams unused;
   if (!streams) streams = &unused;
   std::optional<xapi::Version> version;
@@ -88,7 +134,9 @@ Response Router::Handle(Request& req, std::string* credential_key, Streams* stre
       if (!params.ok()) {
         res = ErrorResponse(req, params.status(), std::nullopt);
       } else {
-        RequestContext ctx{req, std::move(path), std::move(*params), xapi::Version::k103, {}, nullptr, false, streams};
+        RequestContext ctx{
+            req,   std::move(path), std::move(*params), xapi::Version::k103, {}, nullptr,
+            false, streams};
         res = [&]() -> Response {
           // The alternate request syntax is xAPI's; /admin and /me do not take it.
           if (ctx.request.method() == bhttp::verb::post && ctx.params.Find("method") &&
@@ -98,32 +146,47 @@ Response Router::Handle(Request& req, std::string* credential_key, Streams* stre
           }
           auto header = req.find("X-Experience-API-Version");
           if (header != req.end()) {
-            version = xapi::ParseVersionHeader(std::string_view(header->value().data(), header->value().size()));
+            version = xapi::ParseVersionHeader(
+                std::string_view(header->value().data(), header->value().size()));
           }
           if (ctx.path == "/xapi/about" || ctx.path == "/xapi/about/") {
             return HandleAbout(req, version, services_);
           }
-          auto who = Authenticate(req, *services_.credentials);
-          if (!who.ok()) return ErrorResponse(req, who.status(), version);
+          int64_t retry_after = 0;
+          auto who = Authenticate(req, client_address, &retry_after);
+          if (!who.ok()) {
+            Response refused = ErrorResponse(req, who.status(), version);
+            if (retry_after > 0)
+              refused.set(bhttp::field::retry_after, std::to_string(retry_after));
+            return refused;
+          }
           *credential_key = who->key;
           ctx.credential = std::move(*who);
+          if (ctx.path == "/healthz" || ctx.path == "/metrics")
+            return HandleOperations(ctx, services_);
           bool reads = req.method() == bhttp::verb::get || req.method() == bhttp::verb::head;
           auto view = services_.read_rule->ViewFor(ctx.credential, NowMicros(), reads);
           if (!view.ok()) return ErrorResponse(req, view.status(), version);
           ctx.view = std::move(*view);
           if (IsConsentPath(ctx.path)) return DispatchConsent(ctx);
           if (header == req.end()) {
-            return ErrorResponse(req, Status::InvalidArgument("X-Experience-API-Version header is required"),
-                                 std::nullopt);
+            return ErrorResponse(
+                req, Status::InvalidArgument("X-Experience-API-Version header is required"),
+                std::nullopt);
           }
           if (!version) {
-            return ErrorResponse(req, Status::InvalidArgument(
-                "X-Experience-API-Version: unsupported version '" + std::string(header->value()) + "'"),
+            return ErrorResponse(
+                req,
+                Status::InvalidArgument("X-Experience-API-Version: unsupported version '" +
+                                        std::string(header->value()) + "'"),
                 std::nullopt);
           }
           if (ctx.alternate && *version != xapi::Version::k103) {
-            return ErrorResponse(req, Status::InvalidArgument(
-                "method: the alternate request syntax is not part of xAPI 2.0.0"), version);
+            return ErrorResponse(
+                req,
+                Status::InvalidArgument(
+                    "method: the alternate request syntax is not part of xAPI 2.0.0"),
+                version);
           }
           ctx.version = *version;
           return Dispatch(ctx);
@@ -134,7 +197,9 @@ Response Router::Handle(Request& req, std::string* credential_key, Streams* stre
     res = ErrorResponse(req, Status::Internal("internal error"), version);
   }
   AddCors(res);
-  if (!version) res.set("X-Experience-API-Version", std::string(xapi::VersionString(services_.default_version)));
+  if (!version)
+    res.set("X-Experience-API-Version",
+            std::string(xapi::VersionString(services_.default_version)));
   res.set(bhttp::field::date, HttpDate(NowMicros()));
   if (req.method() == bhttp::verb::head) {
     // HEAD answers like GET with the body left out but its length kept.
@@ -162,19 +227,23 @@ bool AllowedDocuments(const store::Credential& c, bhttp::verb m, std::string_vie
 
 }  // namespace
 
-bool Router::IsConsentPath(std::string_view path) { return Under(path, "/admin") || Under(path, "/me"); }
+bool Router::IsConsentPath(std::string_view path) {
+  return Under(path, "/admin") || Under(path, "/me");
+}
 
 // /admin and /me speak JSON, not xAPI: no version header is needed.
 Response Router::DispatchConsent(RequestContext& ctx) {
   if (Under(ctx.path, "/admin")) {
     if (!ctx.credential.IsOperator() || !ctx.credential.HasScope("all")) {
-      return ErrorResponse(ctx.request, Status::Forbidden("the admin endpoints need the operator's credential"),
+      return ErrorResponse(ctx.request,
+                           Status::Forbidden("the admin endpoints need the operator's credential"),
                            std::nullopt);
     }
     return HandleAdmin(ctx, services_);
   }
   if (ctx.view->kind() != consent::PrincipalKind::kLearner) {
-    return ErrorResponse(ctx.request, Status::Forbidden("/me is for a learner's own credential"), std::nullopt);
+    return ErrorResponse(ctx.request, Status::Forbidden("/me is for a learner's own credential"),
+                         std::nullopt);
   }
   return HandleMe(ctx, services_);
 }
@@ -185,12 +254,14 @@ Response Router::Dispatch(RequestContext& ctx) {
   if (path.size() > 1 && path.back() == '/') path.pop_back();
   auto m = req.method();
   auto forbidden = [&](const char* what) {
-    return ErrorResponse(req, Status::Forbidden(std::string("this credential may not ") + what), ctx.version);
+    return ErrorResponse(req, Status::Forbidden(std::string("this credential may not ") + what),
+                         ctx.version);
   };
   if (path == "/xapi/statements") {
     if (m == bhttp::verb::put || m == bhttp::verb::post) {
       if (!AllowedToWrite(ctx.credential)) return forbidden("write statements");
-      return m == bhttp::verb::put ? HandlePutStatement(ctx, services_) : HandlePostStatements(ctx, services_);
+      return m == bhttp::verb::put ? HandlePutStatement(ctx, services_)
+                                   : HandlePostStatements(ctx, services_);
     }
     if (IsRead(m)) {
       if (!AllowedToRead(ctx.credential)) return forbidden("read statements");
@@ -204,13 +275,15 @@ Response Router::Dispatch(RequestContext& ctx) {
     if (!AllowedDocuments(ctx.credential, m, "state")) return forbidden("use the State resource");
     return HandleState(ctx, services_);
   } else if (path == "/xapi/activities/profile") {
-    if (!AllowedDocuments(ctx.credential, m, "profile")) return forbidden("use the Activity Profile resource");
+    if (!AllowedDocuments(ctx.credential, m, "profile"))
+      return forbidden("use the Activity Profile resource");
     if (!IsRead(m) && ctx.view->kind() == consent::PrincipalKind::kLearner) {
       return forbidden("write Activity Profile documents (they belong to no learner)");
     }
     return HandleActivityProfile(ctx, services_);
   } else if (path == "/xapi/agents/profile") {
-    if (!AllowedDocuments(ctx.credential, m, "profile")) return forbidden("use the Agent Profile resource");
+    if (!AllowedDocuments(ctx.credential, m, "profile"))
+      return forbidden("use the Agent Profile resource");
     return HandleAgentProfile(ctx, services_);
   } else if (path == "/xapi/agents" || path == "/xapi/activities") {
     if (IsRead(m)) {
@@ -219,12 +292,14 @@ Response Router::Dispatch(RequestContext& ctx) {
       if (!AllowedToRead(ctx.credential) && !ctx.credential.HasScope("profile")) {
         return forbidden("read agents and activities");
       }
-      return path == "/xapi/agents" ? HandleAgents(ctx, services_) : HandleActivities(ctx, services_);
+      return path == "/xapi/agents" ? HandleAgents(ctx, services_)
+                                    : HandleActivities(ctx, services_);
     }
   } else {
     return ErrorResponse(req, Status::NotFound("no resource at " + ctx.path), ctx.version);
   }
-  return ErrorResponse(req, Status::InvalidArgument("method not allowed on " + ctx.path), ctx.version);
+  return ErrorResponse(req, Status::InvalidArgument("method not allowed on " + ctx.path),
+                       ctx.version);
 }
 
 }  // namespace lrs::http

@@ -53,7 +53,9 @@ Result<store::InsertOutcome> Store(RequestContext& ctx, Services& services, Stat
     n.statement = std::move(s);
     batch.push_back(std::move(n));
   }
-  return services.statements->Insert(std::move(batch), std::move(body.attachments));
+  auto outcome = services.statements->Insert(std::move(batch), std::move(body.attachments));
+  if (outcome.ok() && services.metrics) services.metrics->StatementsAccepted(outcome->ids.size());
+  return outcome;
 }
 
 }  // namespace

@@ -31,6 +31,7 @@
 #include <stdexcept>
 
 #include "lrs/base/encoding.h"
+#include "lrs/base/fd.h"
 
 namespace lrs::portability {
 
@@ -60,27 +61,6 @@ using BioPtr = std::unique_ptr<BIO, BioFree>;
 // Clears the OpenSSL error queue on every way out.
 struct OpenSslErrorGuard {
   ~OpenSslErrorGuard() { ERR_clear_error(); }
-};
-
-// Closes a file descriptor on every way out.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  // Closes now, so a failing close (a late write error) is reported.
-  bool Close() {
-    int fd = fd_;
-    fd_ = -1;
-    return ::close(fd) == 0;
-  }
-
- private:
-  int fd_;
 };
 
 Status IoFailure(const std::string& what, const std::string& path) {

@@ -365,9 +365,17 @@ Result<std::string> TarReader::ReadAll(size_t max_bytes) {
     return Status::InvalidArgument("tar: member " + current_ + " is larger than " +
                                    std::to_string(max_bytes) + " bytes");
   }
-  std::string out(static_cast<size_t>(remaining_), '\0');
-  auto got = Read(out.data(), out.size());
-  if (!got.ok()) return got.status();
+  // Grown as the bytes arrive, not sized from the header: a header may claim
+  // far more than the input holds, and a few kilobytes of archive must not
+  // cost hundreds of megabytes before the truncation shows.
+  constexpr size_t kStep = 1u << 20;
+  std::string out;
+  while (remaining_ > 0) {
+    size_t at = out.size();
+    out.resize(at + static_cast<size_t>(std::min<uint64_t>(remaining_, kStep)));
+    auto got = Read(out.data() + at, out.size() - at);
+    if (!got.ok()) return got.status();
+  }
   return out;
 }
 

@@ -82,7 +82,8 @@ Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& o) {
     s = rocksdb::DB::Open(options, o.path, &raw);
   }
   if (!s.ok()) return Status::IoError("cannot open data directory " + o.path + ": " + s.ToString());
-  return std::unique_ptr<Database>(new Database(std::unique_ptr<rocksdb::DB>(raw), o.sync_writes));
+  return std::unique_ptr<Database>(
+      new Database(std::unique_ptr<rocksdb::DB>(raw), o.sync_writes, o.path));
 }
 
 Database::~Database() {

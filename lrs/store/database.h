@@ -13,6 +13,7 @@
 #include <string>
 
 #include "lrs/base/status.h"
+#include "lrs/store/backup.h"
 
 namespace lrs::store {
 
@@ -41,11 +42,25 @@ class Database {
   Status WriteDurable(rocksdb::WriteBatch* batch);
   std::unique_ptr<rocksdb::Iterator> NewIterator(const rocksdb::ReadOptions& options);
   rocksdb::DB* raw() { return db_.get(); }
+  // The data directory (RocksDB's own, also home to store-key.pem).
+  const std::string& path() const { return path_; }
+
+  // Writes a backup (layout in backup.h) into `dir`, which must be absent or
+  // an empty directory (Conflict otherwise, also when another backup claims
+  // it first). Safe while writes go on: the RocksDB checkpoint is the
+  // database as of one instant, so it holds every write acknowledged before
+  // the call and each write batch entirely or not at all. Everything is
+  // fsynced, the manifest last. On failure what was written is removed.
+  // Defined in backup.cpp.
+  Result<BackupManifest> Backup(const std::string& dir);
 
  private:
-  Database(std::unique_ptr<rocksdb::DB> db, bool sync) : db_(std::move(db)), sync_(sync) {}
+  Database(std::unique_ptr<rocksdb::DB> db, bool sync, std::string path)
+      : db_(std::move(db)), sync_(sync), path_(std::move(path)) {}
+  Result<BackupManifest> WriteBackup(const std::string& dir, Micros started);
   std::unique_ptr<rocksdb::DB> db_;
   bool sync_;
+  std::string path_;
 };
 
 Status FromRocks(const rocksdb::Status& s);

@@ -206,7 +206,9 @@ void IndexScoped(const ScopedEntries& e, bool put, rocksdb::WriteBatch* batch) {
   for (const auto& [scope, terms] : scopes) {
     std::string order = keys::SeqKey(keys::ScopedOrderPrefix(scope), e.seq);
     put ? batch->Put(order, where) : batch->Delete(order);
-    ForEachTerm(terms, [&](std::string_view t) {
+    // `scope` is captured by copy: clang before 16 cannot capture a
+    // structured binding (P1091), and the fuzz build uses clang.
+    ForEachTerm(terms, [&, scope = scope](std::string_view t) {
       std::string k = keys::SeqKey(keys::ScopedTermPrefix(scope, t), e.seq);
       put ? batch->Put(k, where) : batch->Delete(k);
     });

@@ -42,7 +42,11 @@ Uuid PrepareStatement(boost::json::object& s, Version version, const boost::json
       std::string_view text = ts->value().get_string();
       if (!text.empty() && text.back() != 'Z' && text.back() != 'z') {
         if (auto t = ParseTimestamp(text, TimestampSyntax::kRfc3339)) {
-          ts->value() = FormatTimestampMillis(*t);
+          // Near year 0000 or 9999 the UTC instant can fall outside the
+          // four-digit years ("10000-01-01T..."); the offset form is kept
+          // then, as the stored statement must stay a valid one.
+          std::string utc = FormatTimestampMillis(*t);
+          if (ParseTimestamp(utc, TimestampSyntax::kRfc3339)) ts->value() = utc;
         }
       }
     }

@@ -215,6 +215,7 @@ std::string LrsProcess::Output() const {
   }
   env.push_back(std::string("LRS_ADMIN_KEY=") + kAdminKey);
   env.push_back(std::string("LRS_ADMIN_SECRET=") + kAdminSecret);
+  env.insert(env.end(), extra_env_.begin(), extra_env_.end());
   std::vector<char*> argv, envp;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -248,7 +249,7 @@ std::string LrsProcess::Output() const {
   stderr_fd_ = fds[0];
 
   // Read stderr until the startup line names the port.
-  constexpr std::string_view kMarker = "lrsd: serving xAPI at http://";
+  constexpr std::string_view kMarker = "lrsd: serving xAPI at ";  // http:// or https://
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   std::string seen;
   while (true) {

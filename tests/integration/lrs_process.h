@@ -117,6 +117,9 @@ class LrsProcess {
   LrsProcess(const LrsProcess&) = delete;
   LrsProcess& operator=(const LrsProcess&) = delete;
 
+  // Adds "NAME=value" to the environment of the next Start (the test's own
+  // LRS_* variables are never passed on).
+  void AddEnv(std::string name_value) { extra_env_.push_back(std::move(name_value)); }
   // Forks and execs lrsd on 127.0.0.1:0 and waits (with a deadline) for the
   // "serving xAPI at" line on its stderr to learn the port.
   ::testing::AssertionResult Start(std::vector<std::string> extra_args = {});
@@ -158,6 +161,7 @@ class LrsProcess {
   std::thread reader_;
   mutable std::mutex output_mu_;
   std::string output_;
+  std::vector<std::string> extra_env_;
 };
 
 // A test with its own lrsd, started before the test body runs. `Base` is

@@ -26,6 +26,8 @@ const Command& ExportCommand();         // bundle_commands.cpp
 const Command& VerifyCommand();         // bundle_commands.cpp
 const Command& ImportCommand();         // bundle_commands.cpp
 const Command& MoveCommand();           // move_command.cpp
+const Command& BackupCommand();         // backup_commands.cpp
+const Command& RestoreCommand();        // backup_commands.cpp
 
 // "lrsctl COMMAND: MESSAGE" on stderr; returns kExitFailure.
 int Fail(const char* command, const std::string& message);

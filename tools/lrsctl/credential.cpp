@@ -25,7 +25,8 @@ Create or replace a credential in a stopped store's data directory.
 Without --secret a random one is generated and printed once.
 
 Scopes (xAPI): all, all/read, statements/write, statements/read,
-statements/read/mine, state, profile, define.
+statements/read/mine, state, profile, define; and metrics (GET /metrics
+and /healthz only, for a monitoring system).
 Default: statements/write,statements/read.
 )";
 
@@ -42,7 +43,8 @@ std::vector<std::string> ParseScopes(const Args& args) {
 int AddCredential(const Args& args) {
   static const char* kScopes[] = {
       "all",     "all/read", "statements/write", "statements/read", "statements/read/mine", "state",
-      "profile", "define"};
+      "profile", "define",
+      "metrics"};  // not xAPI's: reads /metrics and /healthz only (docs/SECURITY.md)
   std::vector<std::string> scopes = ParseScopes(args);
   for (const auto& s : scopes) {
     bool known = false;

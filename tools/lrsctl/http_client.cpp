@@ -58,7 +58,8 @@ class Exchange {
     return Status::Ok();
   }
 
-  Status Send(bhttp::request<bhttp::empty_body>& request) {
+  template <class Body>
+  Status Send(bhttp::request<Body>& request) {
     auto ec = Await(kStallTimeout,
                     [&](auto done) { bhttp::async_write(stream_, request, std::move(done)); });
     if (ec) {
@@ -254,6 +255,18 @@ lrs::Result<HttpReply> HttpClient::Delete(const std::string& path) {
   SetHead(req, bhttp::verb::delete_, endpoint_, path, authorization_);
   LRS_RETURN_IF_ERROR(x.Send(req));
   return x.Receive(nullptr, kStallTimeout);
+}
+
+lrs::Result<HttpReply> HttpClient::PostJson(const std::string& path, const std::string& json) {
+  Exchange x(endpoint_);
+  LRS_RETURN_IF_ERROR(x.Connect());
+  bhttp::request<bhttp::string_body> req;
+  SetHead(req, bhttp::verb::post, endpoint_, path, authorization_);
+  req.set(bhttp::field::content_type, "application/json");
+  req.body() = json;
+  req.prepare_payload();
+  LRS_RETURN_IF_ERROR(x.Send(req));
+  return x.Receive(nullptr, kImportTimeout);
 }
 
 lrs::Result<HttpReply> HttpClient::PostFile(const std::string& path, const std::string& file_path,

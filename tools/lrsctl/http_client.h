@@ -54,6 +54,9 @@ class HttpClient {
   lrs::Result<HttpReply> PostFile(const std::string& path, const std::string& file_path,
                                   std::string_view content_type);
   lrs::Result<HttpReply> Delete(const std::string& path);
+  // POST a small JSON body kept in memory; the answer may take as long as
+  // an import's (a backup copies the whole store when it cannot link).
+  lrs::Result<HttpReply> PostJson(const std::string& path, const std::string& json);
 
   // "host:port", for messages.
   std::string Where() const;

@@ -2,7 +2,9 @@
 //
 // `credential add` works on a stopped store's data directory (RocksDB allows
 // one process at a time); export, verify, import and move work on learner
-// bundles (docs/PORTABILITY.md), over HTTP against running stores.
+// bundles (docs/PORTABILITY.md), over HTTP against running stores; backup
+// asks a running store for an online backup, restore turns one into a new
+// data directory offline (docs/OPERATIONS.md).
 //
 // Exit codes: 0 ok, 1 the operation failed, 2 the command line is wrong.
 // Nothing may throw out of main: an escaping exception would abort without
@@ -30,7 +32,8 @@ Exit codes: 0 ok, 1 failure, 2 usage error.
 
 const Command* const* AllCommands() {
   static const Command* const kAll[] = {&CredentialAddCommand(), &ExportCommand(), &VerifyCommand(),
-                                        &ImportCommand(),        &MoveCommand(),   nullptr};
+                                        &ImportCommand(),        &MoveCommand(),   &BackupCommand(),
+                                        &RestoreCommand(),       nullptr};
   return kAll;
 }
 

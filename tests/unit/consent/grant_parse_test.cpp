@@ -126,6 +126,16 @@ const InvalidCase kInvalidCases[] = {
     {"WindowVanishesBelowAMillisecond",
      Body(R"("since":"2026-01-01T00:00:00.0001Z","until":"2026-01-01T00:00:00.0009Z")"),
      "until: must be after since"},
+    // Found by tests/fuzz (grant): in UTC these leave the four-digit years,
+    // so the canonical JSON could not be read back.
+    {"SinceBeforeYearZeroInUtc", Field("since", R"("0000-01-01T00:00:00+01:00")"),
+     "since: must lie within the years 0000 to 9999"},
+    {"UntilAfterYear9999InUtc", Field("until", R"("9999-12-31T23:59:59-00:01")"),
+     "until: must lie within the years 0000 to 9999"},
+    {"SinceRoundedUpIntoYear10000", Field("since", R"("9999-12-31T23:59:59.9999Z")"),
+     "since: must lie within the years 0000 to 9999"},
+    {"ExpiresAfterYear9999InUtc", Field("expires", R"("9999-12-31T23:00:00-01:00")"),
+     "expires: must lie within the years 0000 to 9999"},
     // actions
     {"ActionsString", Field("actions", R"("statements")"), "actions: must be an array"},
     {"ActionsEmpty", Field("actions", "[]"), "actions: must not be empty"},
@@ -252,6 +262,13 @@ TEST(GrantParseTest, SubMillisecondDigitsOnlyNarrowTheGrant) {
   EXPECT_EQ(g.expires, At("2026-03-01T00:00:00.999Z"));  // down: expires sooner
   Grant exact = GrantWith(R"("since":"2026-01-01T00:00:00.123000Z")");
   EXPECT_EQ(exact.since, At("2026-01-01T00:00:00.123Z"));  // already whole: unchanged
+}
+
+TEST(GrantParseTest, FirstAndLastFourDigitYearInstantsAreAccepted) {
+  Grant g = GrantWith(R"("since":"0000-01-01T00:00:00Z","until":"9999-12-31T23:59:59.999Z")");
+  EXPECT_EQ(g.since, At("0000-01-01T00:00:00Z"));
+  EXPECT_EQ(g.until, At("9999-12-31T23:59:59.999Z"));
+  EXPECT_EQ(ParseGrant(GrantToJson(g)).value(), g);
 }
 
 TEST(GrantParseTest, SubMillisecondRoundingBeforeTheEpoch) {

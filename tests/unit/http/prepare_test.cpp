@@ -108,6 +108,22 @@ TEST(PrepareStatementTest, UtcTimestampUntouchedAt200) {
   EXPECT_EQ(s.at("timestamp").as_string(), "2024-01-02T03:04:05.123456Z");
 }
 
+// Found by tests/fuzz (statement): the UTC form of these instants has a
+// five-digit or negative year, which no timestamp syntax reads back.
+TEST(PrepareStatementTest, OffsetKeptWhenUtcLeavesTheFourDigitYears) {
+  json::object late = Statement(R"("timestamp":"9999-12-31T23:59:59-01:00")");
+  PrepareStatement(late, Version::k200, Authority());
+  EXPECT_EQ(late.at("timestamp").as_string(), "9999-12-31T23:59:59-01:00");
+
+  json::object early = Statement(R"("timestamp":"0000-01-01T00:30:00+01:00")");
+  PrepareStatement(early, Version::k200, Authority());
+  EXPECT_EQ(early.at("timestamp").as_string(), "0000-01-01T00:30:00+01:00");
+
+  json::object edge = Statement(R"("timestamp":"9999-12-31T22:59:59.5-01:00")");
+  PrepareStatement(edge, Version::k200, Authority());
+  EXPECT_EQ(edge.at("timestamp").as_string(), "9999-12-31T23:59:59.500Z");
+}
+
 TEST(PrepareStatementTest, TimestampUntouchedAt103) {
   json::object s = Statement(R"("timestamp":"2024-01-02T03:04:05.678+02:00")");
   PrepareStatement(s, Version::k103, Authority());

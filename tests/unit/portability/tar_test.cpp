@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -337,6 +338,46 @@ TEST(TarTest, TruncationIsReportedByReadToo) {
   auto all = r.ReadAll(1000);
   ASSERT_FALSE(all.ok());
   EXPECT_EQ(all.status().message(), "tar: truncated inside member data/x");
+}
+
+// Records the largest read asked of the source.
+class LargestReadSource : public ByteSource {
+ public:
+  explicit LargestReadSource(std::string data) : inner_(std::move(data)) {}
+  Result<size_t> Read(char* buf, size_t n) override {
+    largest = std::max(largest, n);
+    return inner_.Read(buf, n);
+  }
+  size_t largest = 0;
+
+ private:
+  StringSource inner_;
+};
+
+// Found by tests/fuzz (bundle): ReadAll sized its buffer from the header, so
+// a few kilobytes claiming a 200 MB member allocated 200 MB.
+TEST(TarTest, ReadAllOfATruncatedHugeMemberDoesNotTrustTheHeaderSize) {
+  StringSink sink;
+  TarWriter w(&sink, kMtime);
+  ASSERT_TRUE(w.Begin("data/huge", uint64_t{200} << 20).ok());
+  ASSERT_TRUE(w.Append(std::string(100, 'h')).ok());
+  LargestReadSource source(sink.data());
+  TarReader r(&source);
+  ASSERT_TRUE(r.Next().ok());
+  auto all = r.ReadAll(size_t{256} << 20);
+  ASSERT_FALSE(all.ok());
+  EXPECT_EQ(all.status().message(), "tar: truncated inside member data/huge");
+  EXPECT_LE(source.largest, size_t{1} << 20);
+}
+
+TEST(TarTest, ReadAllReadsMembersLargerThanItsStep) {
+  const std::string content = Pseudorandom((size_t{5} << 20) / 2, 7);
+  StringSource source(WriteArchive({{"data/big", content}}));
+  TarReader r(&source);
+  ASSERT_TRUE(r.Next().ok());
+  auto all = r.ReadAll(content.size());
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  EXPECT_EQ(*all, content);
 }
 
 TEST(TarTest, PaddingThatIsNotZeroIsRefused) {
