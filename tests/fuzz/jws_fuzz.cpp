@@ -28,8 +28,12 @@
 #include "lrs/portability/store_key.h"
 #include "lrs/xapi/signature.h"
 #include "lrs/xapi/validate.h"
+#include "tests/fuzz/fuzz_input.h"
 
 namespace {
+
+using lrs_fuzz::NextLine;
+using lrs_fuzz::Require;
 
 namespace json = boost::json;
 namespace portability = lrs::portability;
@@ -38,19 +42,6 @@ constexpr std::string_view kDefaultStatement = R"({
   "actor": {"mbox": "mailto:ada@example.org"},
   "verb": {"id": "http://adlnet.gov/expapi/verbs/attempted"},
   "object": {"id": "http://example.org/activity/1"}})";
-
-void Require(bool ok, const char* what) {
-  if (ok) return;
-  std::fprintf(stderr, "invariant failed: %s\n", what);
-  std::abort();
-}
-
-std::string_view NextLine(std::string_view& rest) {
-  size_t nl = rest.find('\n');
-  std::string_view line = rest.substr(0, nl);
-  rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
-  return line;
-}
 
 json::value SignedStatement(std::string_view text) {
   auto v = lrs::ParseJson(text, "statement");

@@ -18,16 +18,13 @@
 
 #include "lrs/http/statement_body.h"
 #include "lrs/xapi/multipart.h"
+#include "tests/fuzz/fuzz_input.h"
 
 namespace {
 
-using lrs::xapi::MultipartPart;
+using lrs_fuzz::Require;
 
-void Require(bool ok, const char* what) {
-  if (ok) return;
-  std::fprintf(stderr, "invariant failed: %s\n", what);
-  std::abort();
-}
+using lrs::xapi::MultipartPart;
 
 std::string HeaderOr(const MultipartPart& part, const std::string& name) {
   auto it = part.headers.find(name);

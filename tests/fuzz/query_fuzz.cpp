@@ -27,25 +27,16 @@
 #include "lrs/xapi/format.h"
 #include "lrs/xapi/validate.h"
 #include "lrs/xapi/version.h"
+#include "tests/fuzz/fuzz_input.h"
 
 namespace {
+
+using lrs_fuzz::NextLine;
+using lrs_fuzz::Require;
 
 namespace http = lrs::http;
 
 constexpr size_t kMaxLimit = 100;
-
-void Require(bool ok, const char* what) {
-  if (ok) return;
-  std::fprintf(stderr, "invariant failed: %s\n", what);
-  std::abort();
-}
-
-std::string_view NextLine(std::string_view& rest) {
-  size_t nl = rest.find('\n');
-  std::string_view line = rest.substr(0, nl);
-  rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
-  return line;
-}
 
 // The next page's link must expand to the query it continues.
 void CheckMoreLink(const http::PagedQuery& query) {

@@ -21,6 +21,7 @@
 #include "tests/common/temp_dir.h"
 #include "tests/integration/consent_test_util.h"
 #include "tests/integration/lrs_process.h"
+#include "tests/integration/lrsctl_runner.h"
 
 namespace lrs_it {
 namespace {
@@ -28,17 +29,6 @@ namespace {
 namespace bhttp = boost::beast::http;
 namespace json = boost::json;
 namespace fs = std::filesystem;
-
-// Runs lrsctl with `args`; returns its exit code and its output (both streams).
-int Lrsctl(const std::string& args, std::string* output) {
-  std::string command = std::string(LRSCTL_PATH) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return -1;
-  char buf[4096];
-  for (size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;) output->append(buf, n);
-  int status = pclose(pipe);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 std::string StoreKeyId(const LrsProcess& lrs) {
   HttpResponse r = lrs.Get("/xapi/about");

@@ -10,21 +10,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/integration/lrsctl_runner.h"
 #include "tests/integration/portability_util.h"
 
 namespace lrs_it::portability_it {
 namespace {
-
-// Runs lrsctl with `args`; returns its exit code and appends its output.
-int Lrsctl(const std::string& args, std::string* output) {
-  std::string command = std::string(LRSCTL_PATH) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return -1;
-  char buf[4096];
-  for (size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;) output->append(buf, n);
-  int status = pclose(pipe);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 std::string Url(const LrsProcess& lrs) { return "http://127.0.0.1:" + std::to_string(lrs.port()); }
 
