@@ -207,6 +207,38 @@ TEST_F(BundleTest, AStatementWhoseAttachmentIsMissingIsRefused) {
       << v.status().message();
 }
 
+// A 2.0.0 client may mark its statement 1.0.0 and still use 2.0.0
+// properties; the store accepted it, so a bundle holding it must import.
+TEST_F(BundleTest, AStatementMarked100WithA200PropertyIsReadButNotAnInvalidOne) {
+  auto bundle_of = [&](const json::object& statement) {
+    StringSink sink;
+    BundleWriter w(&sink, key_.get(), 0);
+    EXPECT_TRUE(w.Begin(json::object{{"id", "x"}, {"name", "y"}},
+                        json::array{json::object{{"objectType", "Agent"}, {"mbox", kAdaMbox}}})
+                    .ok());
+    EXPECT_TRUE(w.AddStatement(json::serialize(statement), "", std::nullopt).ok());
+    EXPECT_TRUE(w.Finish().ok());
+    return sink.data();
+  };
+  json::object s = json::parse(Statement(0)).as_object();
+  s["context"] = json::object{
+      {"contextAgents",
+       json::array{json::object{{"objectType", "contextAgent"},
+                                {"agent", json::object{{"objectType", "Agent"},
+                                                       {"mbox", "mailto:tutor@example.org"}}}}}}};
+  Recorder r;
+  auto v = Read(bundle_of(s), &r);
+  ASSERT_TRUE(v.ok()) << v.status().message();
+  ASSERT_EQ(r.statements.size(), 1u);
+  EXPECT_TRUE(r.statements[0].statement.at("context").as_object().contains("contextAgents"));
+
+  // Invalid at both versions: refused, with the reason at its own version.
+  s["context"].as_object()["contextAgents"] = "not a list";
+  v = Read(bundle_of(s));
+  ASSERT_FALSE(v.ok());
+  EXPECT_NE(v.status().message().find("contextAgents"), std::string::npos) << v.status().message();
+}
+
 TEST_F(BundleTest, DataAfterTheArchiveIsRefused) {
   auto v = Read(Write() + std::string(512, '\0'));
   ASSERT_FALSE(v.ok());
