@@ -22,6 +22,13 @@ the loaded store; each write run gets its own range of new statements);
 lrsd stopped; `lrsbench rocks-ceiling` at batch 100 and batch 1, and at
 batch 100 with 36 index-shaped keys a statement (the store's key count).
 
+With --measure-at, the load stops at each of those counts on the way and
+the read drivers of the list run there too, on the same store, so a figure
+at 10M and its figure at 1M come from one run; their tables are printed
+first. With --settle, each measurement waits until RocksDB has no
+compaction running or pending (read from lrsd's /metrics), so the reads
+do not compete with the compaction debt the load left.
+
 Prints a markdown table of the medians of the runs (also WORK/results.md);
 each run's figures go to WORK/runs.jsonl (one JSON object a line) and
 WORK/bench.log. "x about" is the driver's median req/s over about's. Exits 1
@@ -47,6 +54,13 @@ Options:
   --work DIR         data, logs and results (default ${TMPDIR:-/tmp}/lrs-bench;
                      its data/ and ceiling-*/ are replaced)
   --port P           lrsd's port (default 18480)
+  --one-conn LIST    drivers also measured with one connection (their
+                     service time without queueing), after the others
+  --measure-at LIST  comma-separated statement counts below --statements at
+                     which the load pauses and the read drivers run (e.g.
+                     1000000 with --statements 10000000)
+  --settle           before each measurement, wait (up to 30 min) until
+                     RocksDB has no compaction running or pending
   --lrsd-config FILE a JSON configuration file for lrsd (--config)
   --keep             keep the data directories (default: removed at the end)
   -h, --help         this text
@@ -74,6 +88,9 @@ work="${TMPDIR:-/tmp}/lrs-bench"
 port=18480
 keep=0
 lrsd_config=()
+measure_at=""
+one_conn=""
+settle=0
 positional=()
 need() { [[ "${2:-}" =~ ^[0-9]+$ ]] || { echo "run_bench: $1 needs a number" >&2; exit 2; }; }
 while (($#)); do
@@ -93,6 +110,9 @@ while (($#)); do
     --work) work="${2:?--work needs a directory}"; shift 2 ;;
     --port) need "$1" "${2:-}"; port="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
+    --settle) settle=1; shift ;;
+    --one-conn) one_conn="${2:?--one-conn needs a list}"; shift 2 ;;
+    --measure-at) measure_at="${2:?--measure-at needs a list}"; shift 2 ;;
     --lrsd-config)
       [[ -f "${2:-}" ]] || { echo "run_bench: --lrsd-config needs a file" >&2; exit 2; }
       lrsd_config=(--config "$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"); shift 2 ;;
@@ -120,6 +140,7 @@ url="http://127.0.0.1:$port/xapi"
 rm -rf "$data" "$work/ceiling-100" "$work/ceiling-1"
 : >"$log"
 : >"$jsonl"
+rm -f "$work"/runs-at-*.jsonl
 say() { echo "run_bench: $*" | tee -a "$log" >&2; }
 
 lrsd_pid=""
@@ -159,40 +180,91 @@ for _ in $(seq 100); do
 done
 curl -fs -o /dev/null "$url/about" || { say "lrsd does not answer at $url"; exit 2; }
 
-say "loading $statements statements"
-"$lrsbench" load --url "$url" --statements "$statements" --learners "$learners" 2>&1 |
-  tee -a "$log" >&2 || { say "loading failed (see $log)"; exit 2; }
-load_line="$(tail -n 1 "$log")"
-memory_after_load="$(memory)"
-disk_after_load="$(du -sb "$data" | awk '{ printf "%.0f MB", $1 / 1e6 }')"
-say "after load: $memory_after_load; data directory $disk_after_load"
+# Loads generated statements from the number loaded so far up to $1.
+loaded=0
+load_lines=()
+load_to() {
+  say "loading statements $loaded to $(($1 - 1))"
+  "$lrsbench" load --url "$url" --statements $(($1 - loaded)) --start "$loaded" \
+    --learners "$learners" 2>&1 | tee -a "$log" >&2 || { say "loading failed (see $log)"; exit 2; }
+  load_lines+=("statements $loaded to $(($1 - 1)): $(tail -n 1 "$log")")
+  loaded=$1
+}
+
+# With --settle: waits until RocksDB reports no compaction running or
+# pending, so what follows measures the store, not its compaction debt.
+settle_compaction() {
+  ((settle)) || return 0
+  local started=$SECONDS figures
+  while ((SECONDS - started < 1800)); do
+    figures="$(curl -fs -u bench-admin:bench-admin-secret-0123456789 "${url%/xapi}/metrics")" ||
+      { say "cannot read /metrics; not waiting for compaction"; return 0; }
+    if ! grep -qE '^lrs_rocksdb_(running_compactions|compaction_pending) [1-9]' <<<"$figures"; then
+      say "no compaction running or pending after $((SECONDS - started)) s"
+      return 0
+    fi
+    sleep 10
+  done
+  say "compaction still running after 1800 s; measuring anyway"
+}
+
+data_size() { du -sb "$data" | awk '{ printf "%.0f MB", $1 / 1e6 }'; }
 
 # Runs one driver RUNS times; each run's JSON goes to runs.jsonl.
 failed=0
 write_slot=0
 run_driver() {
-  local driver="$1" creds=() driver_conns="$conns"
+  local driver="$1" out="$2" creds=() driver_conns="${3:-$conns}"
   case "$driver" in
     org-query*) creds=(--key bench-reader --secret bench-reader-secret-0123456789) ;;
   esac
   case "$driver" in
-    more-paging*) driver_conns="$paging_conns" ;;
+    more-paging*) [[ -n "${3:-}" ]] || driver_conns="$paging_conns" ;;
   esac
   for r in $(seq "$runs"); do
     write_slot=$((write_slot + 1))  # readers ignore --start; writers never repeat a statement
-    say "$driver run $r/$runs"
+    say "$driver ($driver_conns connections) run $r/$runs"
     if ! "$lrsbench" run --url "$url" --driver "$driver" --json "${creds[@]}" \
         --conns "$driver_conns" --threads "$threads" --duration "$duration" --warmup "$warmup" \
-        --learners "$learners" --loaded "$statements" --walk "$walk" \
-        --start $((100000000 * write_slot)) >>"$jsonl" 2>>"$log"; then
+        --learners "$learners" --loaded "$loaded" --walk "$walk" \
+        --start $((100000000 * write_slot)) >>"$out" 2>>"$log"; then
       failed=1
       say "$driver run $r had errors (see $log)"
     fi
-    tail -n 1 "$jsonl" >>"$log"
+    tail -n 1 "$out" >>"$log"
   done
 }
 IFS=, read -r -a driver_list <<<"$drivers"
-for d in "${driver_list[@]}"; do run_driver "$d"; done
+IFS=, read -r -a stops <<<"$measure_at"
+IFS=, read -r -a one_conn_list <<<"$one_conn"
+# Every driver of the list at $conns connections, and the --one-conn ones
+# at one, into runs file $1; with $2 = readers, the writers are left out
+# (they change the store).
+run_drivers() {
+  local d
+  for d in "${driver_list[@]}"; do
+    [[ "${2:-}" == readers && "$d" =~ ^(post-|put|doc-put) ]] || run_driver "$d" "$1"
+  done
+  for d in "${one_conn_list[@]}"; do
+    [[ "${2:-}" == readers && "$d" =~ ^(post-|put|doc-put) ]] || run_driver "$d" "$1" 1
+  done
+}
+stage_lines=()
+for stop in "${stops[@]}"; do
+  ((stop > loaded && stop < statements)) ||
+    { say "--measure-at $stop: not between the previous stop and --statements"; exit 2; }
+  load_to "$stop"
+  settle_compaction
+  stage_lines+=("at $stop statements: lrsd $(memory); data directory $(data_size)")
+  say "${stage_lines[-1]}"
+  run_drivers "$work/runs-at-$stop.jsonl" readers
+done
+load_to "$statements"
+memory_after_load="$(memory)"
+disk_after_load="$(data_size)"
+say "after load: $memory_after_load; data directory $disk_after_load"
+settle_compaction
+run_drivers "$jsonl"
 memory_at_end="$(memory)"
 stop_lrsd
 
@@ -211,17 +283,9 @@ if ((ceiling > 0)); then
   done
 fi
 
-{
-  echo "lrsbench on $(uname -srm), $(nproc) cores; $statements statements, $learners learners;" \
-    "$runs runs of ${duration} s after ${warmup} s warmup, $conns connections" \
-    "($paging_conns for more-paging), $threads client thread(s)"
-  echo
-  echo "- load: ${load_line#run_bench: }"
-  echo "- lrsd after load: $memory_after_load; at the end: $memory_at_end"
-  echo "- data directory after load: $disk_after_load"
-  for line in "${ceiling_lines[@]}"; do echo "- $line"; done
-  echo
-  python3 - "$jsonl" <<'PY'
+# The markdown table of the medians of the runs in one runs file.
+table() {
+  python3 - "$1" <<'PY'
 import json, statistics, sys
 
 runs = {}
@@ -229,24 +293,42 @@ for line in open(sys.argv[1]):
     line = line.strip()
     if line.startswith("{"):
         r = json.loads(line)
-        runs.setdefault(r["driver"], []).append(r)
+        runs.setdefault((r["driver"], r["connections"]), []).append(r)
 
 def med(values):
     return statistics.median(values) if values else 0
 
-about = med([r["requests_per_second"] for r in runs.get("about", [])])
+about = med([r["requests_per_second"] for (d, _), rs in runs.items() if d == "about" for r in rs])
 print("| driver | conns | req/s | statements/s | x about | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors | walk p50 s |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-for driver, rs in runs.items():
+for (driver, conns), rs in runs.items():
     rps = med([r["requests_per_second"] for r in rs])
     sps = med([r["statements_per_second"] for r in rs])
     lat = {k: med([r["latency_ms"][k] for r in rs]) for k in ("p50", "p90", "p99", "p99.9", "max")}
     walks = [r["operation"]["p50_seconds"] for r in rs if r.get("operation", {}).get("count")]
     print("| %s | %d | %.0f | %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %s |" % (
-        driver, rs[0]["connections"], rps, "%.0f" % sps if sps else "",
+        driver, conns, rps, "%.0f" % sps if sps else "",
         "%.3f" % (rps / about) if about else "", lat["p50"], lat["p90"], lat["p99"],
         lat["p99.9"], lat["max"], sum(r["errors"] for r in rs),
         "%.2f" % med(walks) if walks else ""))
 PY
+}
+
+{
+  echo "lrsbench on $(uname -srm), $(nproc) cores; $statements statements, $learners learners;" \
+    "$runs runs of ${duration} s after ${warmup} s warmup, $conns connections" \
+    "($paging_conns for more-paging), $threads client thread(s)"
+  echo
+  for line in "${load_lines[@]}"; do echo "- load of $line"; done
+  for line in "${stage_lines[@]}"; do echo "- $line"; done
+  echo "- lrsd after load: $memory_after_load; at the end: $memory_at_end"
+  echo "- data directory after load: $disk_after_load"
+  for line in "${ceiling_lines[@]}"; do echo "- $line"; done
+  for stop in "${stops[@]}"; do
+    printf '\nAt %s statements:\n\n' "$stop"
+    table "$work/runs-at-$stop.jsonl"
+  done
+  printf '\nAt %s statements:\n\n' "$statements"
+  table "$jsonl"
 } | tee "$work/results.md"
 ((failed == 0)) || { say "some runs had errors"; exit 1; }
