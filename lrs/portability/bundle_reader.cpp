@@ -49,16 +49,18 @@ std::string DigestHex(std::string_view content, size_t hex_length) {
 // statement marked 1.0.0 that uses 2.0.0 properties (context.contextAgents),
 // and the exporting store stored it. So a statement marked 1.0.x that fails
 // the 1.0.3 rules is checked again by the 2.0.0 rules, which accept a 1.0.x
-// `version`; the 1.0.3 failure is the one reported (docs/PORTABILITY.md).
+// `version` (docs/PORTABILITY.md).
 Status ValidateStoredStatement(const json::object& statement) {
-  xapi::Version stated = xapi::Version::k103;
-  if (const auto* ver = statement.if_contains("version"); ver && ver->is_string()) {
-    stated = xapi::ParseVersionHeader(ver->get_string()).value_or(xapi::Version::k103);
-  }
+  const auto* ver = statement.if_contains("version");
+  std::string_view marked = ver && ver->is_string() ? std::string_view(ver->get_string()) : "";
+  xapi::Version stated = xapi::ParseVersionHeader(marked).value_or(xapi::Version::k103);
   json::value value(statement);
   Status valid = xapi::ValidateStatement(value, stated);
-  if (valid.ok() || stated != xapi::Version::k103) return valid;
-  return xapi::ValidateStatement(value, xapi::Version::k200).ok() ? Status::Ok() : valid;
+  if (valid.ok() || !marked.starts_with("1.0")) return valid;
+  Status as_200 = xapi::ValidateStatement(value, xapi::Version::k200);
+  if (as_200.ok()) return as_200;
+  return Status::InvalidArgument(valid.message() + " (at 1.0.3; at 2.0.0: " + as_200.message() +
+                                 ")");
 }
 
 class Reader {

@@ -130,6 +130,17 @@ done
 ((statements >= 2 && learners >= 1 && runs >= 1 && duration >= 1)) ||
   { echo "run_bench: needs --statements >= 2, --learners, --runs, --duration >= 1" >&2; exit 2; }
 [[ -n "$drivers" ]] || drivers="$("$lrsbench" drivers | paste -sd, -)"
+IFS=, read -r -a driver_list <<<"$drivers"
+IFS=, read -r -a one_conn_list <<<"$one_conn"
+IFS=, read -r -a stops <<<"$measure_at"
+previous=0
+for stop in "${stops[@]}"; do  # checked now, not after an hour of loading
+  [[ "$stop" =~ ^[0-9]+$ ]] && ((stop > previous && stop < statements)) || {
+    echo "run_bench: --measure-at needs increasing counts below --statements, not '$stop'" >&2
+    exit 2
+  }
+  previous=$stop
+done
 
 mkdir -p "$work"
 work="$(cd "$work" && pwd)"
@@ -210,7 +221,8 @@ settle_compaction() {
 
 data_size() { du -sb "$data" | awk '{ printf "%.0f MB", $1 / 1e6 }'; }
 
-# Runs one driver RUNS times; each run's JSON goes to runs.jsonl.
+# Runs driver $1 RUNS times, each run's JSON appended to file $2; $3, if
+# given, is the number of connections.
 failed=0
 write_slot=0
 run_driver() {
@@ -234,25 +246,22 @@ run_driver() {
     tail -n 1 "$out" >>"$log"
   done
 }
-IFS=, read -r -a driver_list <<<"$drivers"
-IFS=, read -r -a stops <<<"$measure_at"
-IFS=, read -r -a one_conn_list <<<"$one_conn"
-# Every driver of the list at $conns connections, and the --one-conn ones
-# at one, into runs file $1; with $2 = readers, the writers are left out
-# (they change the store).
+is_writer() { [[ "$1" =~ ^(post-|put|doc-put) ]]; }
+# Into runs file $1: the readers of the list at $conns connections, then
+# the --one-conn readers at one; then, unless $2 is "readers", the writers
+# the same way, so every read sees exactly the loaded store.
 run_drivers() {
+  : >>"$1"
   local d
-  for d in "${driver_list[@]}"; do
-    [[ "${2:-}" == readers && "$d" =~ ^(post-|put|doc-put) ]] || run_driver "$d" "$1"
-  done
-  for d in "${one_conn_list[@]}"; do
-    [[ "${2:-}" == readers && "$d" =~ ^(post-|put|doc-put) ]] || run_driver "$d" "$1" 1
-  done
+  for d in "${driver_list[@]}"; do is_writer "$d" || run_driver "$d" "$1"; done
+  for d in "${one_conn_list[@]}"; do is_writer "$d" || run_driver "$d" "$1" 1; done
+  [[ "${2:-}" != readers ]] || return 0
+  for d in "${driver_list[@]}"; do is_writer "$d" && run_driver "$d" "$1"; done
+  for d in "${one_conn_list[@]}"; do is_writer "$d" && run_driver "$d" "$1" 1; done
+  return 0
 }
 stage_lines=()
 for stop in "${stops[@]}"; do
-  ((stop > loaded && stop < statements)) ||
-    { say "--measure-at $stop: not between the previous stop and --statements"; exit 2; }
   load_to "$stop"
   settle_compaction
   stage_lines+=("at $stop statements: lrsd $(memory); data directory $(data_size)")
@@ -285,7 +294,7 @@ fi
 
 # The markdown table of the medians of the runs in one runs file.
 table() {
-  python3 - "$1" <<'PY'
+  python3 - "$1" "$conns" <<'PY'
 import json, statistics, sys
 
 runs = {}
@@ -298,7 +307,7 @@ for line in open(sys.argv[1]):
 def med(values):
     return statistics.median(values) if values else 0
 
-about = med([r["requests_per_second"] for (d, _), rs in runs.items() if d == "about" for r in rs])
+about = med([r["requests_per_second"] for r in runs.get(("about", int(sys.argv[2])), [])])
 print("| driver | conns | req/s | statements/s | x about | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors | walk p50 s |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for (driver, conns), rs in runs.items():

@@ -232,11 +232,23 @@ TEST_F(BundleTest, AStatementMarked100WithA200PropertyIsReadButNotAnInvalidOne) 
   ASSERT_EQ(r.statements.size(), 1u);
   EXPECT_TRUE(r.statements[0].statement.at("context").as_object().contains("contextAgents"));
 
-  // Invalid at both versions: refused, with the reason at its own version.
+  // Not marked 1.0.x: checked at 1.0.3 only, and refused.
+  json::object unmarked = s;
+  unmarked.erase("version");
+  v = Read(bundle_of(unmarked));
+  ASSERT_FALSE(v.ok());
+  EXPECT_NE(v.status().message().find("contextAgents"), std::string::npos) << v.status().message();
+  EXPECT_EQ(v.status().message().find("at 2.0.0"), std::string::npos) << v.status().message();
+
+  // Invalid at both versions: refused, with both reasons.
   s["context"].as_object()["contextAgents"] = "not a list";
   v = Read(bundle_of(s));
   ASSERT_FALSE(v.ok());
-  EXPECT_NE(v.status().message().find("contextAgents"), std::string::npos) << v.status().message();
+  EXPECT_NE(v.status().message().find("not an allowed property"), std::string::npos)
+      << v.status().message();
+  EXPECT_NE(v.status().message().find("at 2.0.0: statement.context.contextAgents"),
+            std::string::npos)
+      << v.status().message();
 }
 
 TEST_F(BundleTest, DataAfterTheArchiveIsRefused) {
