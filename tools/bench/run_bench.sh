@@ -55,7 +55,8 @@ Options:
                      its data/ and ceiling-*/ are replaced)
   --port P           lrsd's port (default 18480)
   --one-conn LIST    drivers also measured with one connection (their
-                     service time without queueing), after the others
+                     service time without queueing), after the same kind
+                     (readers, writers) at --conns
   --measure-at LIST  comma-separated statement counts below --statements at
                      which the load pauses and the read drivers run (e.g.
                      1000000 with --statements 10000000)
@@ -180,7 +181,9 @@ say "seeding $data with $learners learners"
   { say "seeding failed (see $log)"; exit 2; }
 
 say "starting lrsd on 127.0.0.1:$port"
-LRS_ADMIN_KEY=bench-admin LRS_ADMIN_SECRET=bench-admin-secret-0123456789 \
+admin_key=bench-admin  # lrsd's operator, for /metrics
+admin_secret=bench-admin-secret-0123456789
+LRS_ADMIN_KEY="$admin_key" LRS_ADMIN_SECRET="$admin_secret" \
   "$lrsd" --listen "127.0.0.1:$port" --data "$data" --quiet "${lrsd_config[@]}" \
   >>"$work/lrsd.log" 2>&1 &
 lrsd_pid=$!
@@ -208,7 +211,7 @@ settle_compaction() {
   ((settle)) || return 0
   local started=$SECONDS figures
   while ((SECONDS - started < 1800)); do
-    figures="$(curl -fs -u bench-admin:bench-admin-secret-0123456789 "${url%/xapi}/metrics")" ||
+    figures="$(curl -fs -u "$admin_key:$admin_secret" "${url%/xapi}/metrics")" ||
       { say "cannot read /metrics; not waiting for compaction"; return 0; }
     if ! grep -qE '^lrs_rocksdb_(running_compactions|compaction_pending) [1-9]' <<<"$figures"; then
       say "no compaction running or pending after $((SECONDS - started)) s"
