@@ -6,6 +6,12 @@
 // re-signs the archive: it rewrites manifest.json.jws as the detached JWS of
 // manifest.json under a fixed test key, so the fuzzer gets past the
 // signature to the manifest checks, which no mutation could otherwise reach.
+// With mode 'T' the input is the archive's members rather than the archive:
+// a member is its name, a newline and its content, and 0x1E separates
+// members. The target writes them as a tar and re-signs it as with 'S'.
+// Byte mutations of a raw archive almost never keep a header's checksum
+// right, so without this mode member names and sizes barely change; the
+// raw modes still reach the tar reader's own checks.
 // Any other mode byte feeds the archive as it is.
 #include <unistd.h>
 
@@ -95,6 +101,25 @@ std::string Resign(const std::string& archive) {
   return sink.data();
 }
 
+// Mode 'T': the members in `text` written as a tar archive; empty when the
+// writer refuses a name.
+std::string ArchiveFromMembers(std::string_view text) {
+  portability::StringSink sink;
+  portability::TarWriter tar(&sink, 0);
+  while (!text.empty()) {
+    size_t end = text.find('\x1e');
+    std::string_view member = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    size_t newline = member.find('\n');
+    std::string_view name = member.substr(0, newline);
+    std::string_view content =
+        newline == std::string_view::npos ? std::string_view() : member.substr(newline + 1);
+    if (!tar.Add(name, content).ok()) return {};
+  }
+  if (!tar.Finish().ok()) return {};
+  return sink.data();
+}
+
 // Takes what a visitor is shown, as the importer would.
 class Visitor : public portability::BundleVisitor {
  public:
@@ -109,7 +134,8 @@ class Visitor : public portability::BundleVisitor {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   std::string archive(reinterpret_cast<const char*>(data) + 1, size - 1);
-  if (data[0] == 'S') archive = Resign(archive);
+  if (data[0] == 'T') archive = ArchiveFromMembers(archive);
+  if (data[0] == 'S' || data[0] == 'T') archive = Resign(archive);
   portability::StringSource source(std::move(archive));
   Visitor visitor;
   portability::ReadLimits limits{kMaxMemberBytes, kMaxMemberBytes, kMaxMemberBytes};

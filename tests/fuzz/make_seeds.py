@@ -283,7 +283,9 @@ def bundle(statements, documents, audit, attachments):
     members.append(("manifest.json", manifest.encode()))
     members.append(("manifest.json.jws", detached_jws(key, manifest).encode()))
     out = b"".join(tar_member("lrs-bundle/" + p, c) for p, c in members)
-    return out + b"\0" * 1024
+    # The same members in the target's 'T' layout (bundle_fuzz.cpp).
+    as_members = b"\x1e".join(b"lrs-bundle/" + p.encode() + b"\n" + c for p, c in members)
+    return out + b"\0" * 1024, as_members
 
 
 def bundle_seeds():
@@ -303,10 +305,11 @@ def bundle_seeds():
                  ({"type": "agentProfile", "agent": {"account": {"homePage": "http://x.org", "name": "n"}},
                    "id": "p1", "contentType": "text/plain", "updated": "2026-01-01T00:00:00Z"}, b"profile")]
     audit = [{"time": "2026-01-01T00:00:00.000Z", "who": "operator", "what": "GET /xapi/statements"}]
-    full = bundle(statements, documents, audit, [text])
-    empty = bundle([], [], [], [])
+    full, full_members = bundle(statements, documents, audit, [text])
+    empty, empty_members = bundle([], [], [], [])
     return {"full_raw": b"R" + full, "full_signed": b"S" + full, "empty_raw": b"R" + empty,
-            "empty_signed": b"S" + empty}
+            "empty_signed": b"S" + empty, "full_members": b"T" + full_members,
+            "empty_members": b"T" + empty_members}
 
 
 def grant_seeds():
