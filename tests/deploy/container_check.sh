@@ -63,12 +63,14 @@ stop_container() {  # prints the container's exit code
 }
 
 echo "building with $engine (context $root)"
-# podman writes OCI images by default, which drop HEALTHCHECK; docker's
-# format keeps it.
-format=()
-[ "$(basename "$engine")" = podman ] && format=(--format docker)
-if ! "$engine" build "${format[@]}" ${BUILD_FLAGS:-} -f "$root/deploy/Containerfile" \
-    --ignorefile "$root/deploy/Containerfile.dockerignore" -t "$image" "$root"; then
+# podman writes OCI images by default, which drop HEALTHCHECK (docker's
+# format keeps it), and reads an ignore file only when named; BuildKit finds
+# Containerfile.dockerignore beside the Containerfile by itself.
+podman_flags=()
+[ "$(basename "$engine")" = podman ] &&
+  podman_flags=(--format docker --ignorefile "$root/deploy/Containerfile.dockerignore")
+if ! "$engine" build "${podman_flags[@]}" ${BUILD_FLAGS:-} -f "$root/deploy/Containerfile" \
+    -t "$image" "$root"; then
   echo "FAIL: the image did not build" >&2
   exit 1
 fi
