@@ -82,41 +82,35 @@ std::optional<Members> ReadMembers(const std::string& archive) {
   }
 }
 
-// The archive with its signature member replaced by a valid one; the
-// archive unchanged when it is no readable tar.
-std::string Resign(const std::string& archive) {
-  auto members = ReadMembers(archive);
-  if (!members) return archive;
-  portability::StringSink sink;
-  portability::TarWriter tar(&sink, 0);
-  std::string manifest;
-  for (auto& [name, content] : *members) {
-    if (name == kManifestMember) manifest = content;
-    if (name == kSignatureMember) {
-      content = portability::SignDetached(Key(), manifest, portability::kManifestJwsType);
-    }
-    if (!tar.Add(name, content).ok()) return archive;
-  }
-  if (!tar.Finish().ok()) return archive;
-  return sink.data();
-}
-
-// Mode 'T': the members in `text` written as a tar archive; empty when the
-// writer refuses a name.
-std::string ArchiveFromMembers(std::string_view text) {
-  portability::StringSink sink;
-  portability::TarWriter tar(&sink, 0);
+// Mode 'T': the members listed in `text`.
+Members ParseMemberList(std::string_view text) {
+  Members members;
   while (!text.empty()) {
     size_t end = text.find('\x1e');
     std::string_view member = text.substr(0, end);
     text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
     size_t newline = member.find('\n');
-    std::string_view name = member.substr(0, newline);
     std::string_view content =
         newline == std::string_view::npos ? std::string_view() : member.substr(newline + 1);
-    if (!tar.Add(name, content).ok()) return {};
+    members.emplace_back(member.substr(0, newline), content);
   }
-  if (!tar.Finish().ok()) return {};
+  return members;
+}
+
+// `members` as a tar archive whose signature member is replaced by a valid
+// one; nullopt when the writer refuses a name.
+std::optional<std::string> WriteSigned(Members members) {
+  portability::StringSink sink;
+  portability::TarWriter tar(&sink, 0);
+  std::string manifest;
+  for (auto& [name, content] : members) {
+    if (name == kManifestMember) manifest = content;
+    if (name == kSignatureMember) {
+      content = portability::SignDetached(Key(), manifest, portability::kManifestJwsType);
+    }
+    if (!tar.Add(name, content).ok()) return std::nullopt;
+  }
+  if (!tar.Finish().ok()) return std::nullopt;
   return sink.data();
 }
 
@@ -134,8 +128,13 @@ class Visitor : public portability::BundleVisitor {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   std::string archive(reinterpret_cast<const char*>(data) + 1, size - 1);
-  if (data[0] == 'T') archive = ArchiveFromMembers(archive);
-  if (data[0] == 'S' || data[0] == 'T') archive = Resign(archive);
+  if (data[0] == 'S') {
+    // An archive that is no readable tar is fed as it is.
+    if (auto members = ReadMembers(archive))
+      archive = WriteSigned(std::move(*members)).value_or(archive);
+  } else if (data[0] == 'T') {
+    archive = WriteSigned(ParseMemberList(archive)).value_or("");
+  }
   portability::StringSource source(std::move(archive));
   Visitor visitor;
   portability::ReadLimits limits{kMaxMemberBytes, kMaxMemberBytes, kMaxMemberBytes};
